@@ -1,0 +1,90 @@
+"""CourseHub: the backend of an online school for self-treatment of lower back pain."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from coursehub.config import load_config
+from coursehub.paths import STATIC_DIR, TEMPLATES_DIR
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. Each step only registers things: nothing here migrates, prompts or calls out.
+
+    :param config: settings that win over the environment (tests pass their database URL here).
+    :raise coursehub.config.ConfigError: when the settings are unsafe or incomplete.
+    """
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(TEMPLATES_DIR),
+        static_folder=str(STATIC_DIR),
+    )
+    load_config(app.config, config)
+    register_proxy_fix(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Trust X-Forwarded-* only from as many proxies as the deployment says sit in front."""
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def register_extensions(app: Flask) -> None:
+    from coursehub.database import register_database
+    from coursehub.extensions import csrf, limiter, login_manager
+
+    register_database(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from coursehub.accounts import bp as accounts_bp
+    from coursehub.core import bp as core_bp
+    from coursehub.mail import register_mail
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    register_mail(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from coursehub.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from coursehub.security import register_security_headers as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from coursehub.core.templating import register_template_helpers as register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from coursehub.accounts.cli import users_cli
+    from coursehub.core.cli import demo_cli
+    from coursehub.mail.cli import mail_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(mail_cli)
+    app.cli.add_command(demo_cli)

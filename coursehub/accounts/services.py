@@ -1,0 +1,222 @@
+"""The account verbs: sign up, verify, log in, reset, change password or email.
+
+Services flush and never commit: the view or CLI command that calls one commits once, and the mail they
+queue goes out only after that commit.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+
+from coursehub.accounts import tokens
+from coursehub.accounts.emails import InvalidEmail, normalize_email
+from coursehub.accounts.models import Role, User
+from coursehub.accounts.passwords import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from coursehub.db_types import utcnow
+from coursehub.extensions import db
+from coursehub.mail.services import queue_mail
+
+
+class AccountError(Exception):
+    """Something the person asked for can't be done; the message tells them why.
+
+    ``field`` names the form field the message belongs beside.
+    """
+
+    def __init__(self, message: str, field: str = "email"):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def find_user_by_email(email: str) -> User | None:
+    try:
+        normalized = normalize_email(email)
+    except InvalidEmail:
+        return None
+    return db.session.scalar(select(User).where(User.email == normalized))
+
+
+def check_password_rules(password: str, email: str = "") -> None:
+    """:raise AccountError: when the password is too short, too long, or just the email."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.", "password")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(f"Choose a password of at most {MAX_PASSWORD_LENGTH} characters.", "password")
+    if email and password.strip().lower() in {email.lower(), email.split("@")[0].lower()}:
+        raise AccountError("Choose a password that is not your email address.", field="password")
+
+
+def create_user(email: str, display_name: str, password: str, role: Role = Role.LEARNER,
+                verified: bool = False) -> User:
+    """Create an account, without mail; the CLI and ``sign_up`` build on it.
+
+    :raise AccountError: for a bad email or password, or an email already in use.
+    """
+    try:
+        normalized = normalize_email(email)
+    except InvalidEmail as error:
+        raise AccountError(f"That email address is not valid: {error}") from None
+    check_password_rules(password, normalized)
+    display_name = display_name.strip()
+    if not display_name:
+        raise AccountError("Enter the name to show on your certificates.", field="display_name")
+    if db.session.scalar(select(User.id).where(User.email == normalized)) is not None:
+        raise AccountError("An account with that email already exists.")
+    user = User(email=normalized, display_name=display_name[:80], role=role,
+                password_hash=hash_password(password),
+                email_verified_at=utcnow() if verified else None)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def sign_up(email: str, display_name: str, password: str) -> User | None:
+    """Register a learner and mail them a verification link.
+
+    When the email already has an account, nothing is created and its owner gets a note instead, so the
+    page answers the same either way and does not reveal who has an account.
+
+    :return: the new user, or None when the email was taken.
+    :raise AccountError: for an invalid email or a weak password.
+    """
+    try:
+        normalized = normalize_email(email)
+    except InvalidEmail as error:
+        raise AccountError(f"That email address is not valid: {error}") from None
+    check_password_rules(password, normalized)
+    existing = db.session.scalar(select(User).where(User.email == normalized))
+    if existing is not None:
+        queue_mail(existing.email, "You already have a CourseHub account", "account_exists",
+                   user=existing)
+        return None
+    user = create_user(normalized, display_name, password)
+    send_verification(user)
+    return user
+
+
+def send_verification(user: User, email: str | None = None) -> None:
+    """Mail a link that confirms ``email`` (the account's own address, or a pending new one)."""
+    address = email or user.email
+    token = tokens.issue(tokens.VERIFY_EMAIL, {"uid": user.id, "email": address},
+                         current_app.config["VERIFY_EMAIL_MAX_AGE"])
+    queue_mail(address, "Confirm your email for CourseHub", "verify_email", user=user, token=token,
+               changing=address != user.email)
+
+
+def verify_email(token: str, now: float | None = None) -> User:
+    """Confirm the address a link was sent to; confirming twice is harmless.
+
+    :raise tokens.InvalidToken: for a damaged link, or one for an address the account no longer uses.
+    """
+    payload = tokens.read(tokens.VERIFY_EMAIL, token, now=now)
+    user = db.session.get(User, payload.get("uid"))
+    email = payload.get("email")
+    if user is None:
+        raise tokens.InvalidToken(tokens.VERIFY_EMAIL)
+    if email == user.email:
+        if user.email_verified_at is None:
+            user.email_verified_at = utcnow()
+    elif email == user.pending_email:
+        if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+            user.pending_email = None
+            raise AccountError("That email address now belongs to another account.")
+        old_address = user.email
+        user.email, user.pending_email, user.email_verified_at = email, None, utcnow()
+        queue_mail(old_address, "Your CourseHub email was changed", "email_changed", user=user,
+                   new_email=email)
+    else:
+        raise tokens.InvalidToken(tokens.VERIFY_EMAIL)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the user when the password matches; the time taken is the same for unknown emails."""
+    user = find_user_by_email(email)
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link when the account exists; do nothing visible otherwise."""
+    user = find_user_by_email(email)
+    if user is None:
+        return
+    token = tokens.issue(tokens.RESET_PASSWORD,
+                         {"uid": user.id, "fp": tokens.fingerprint(user.password_hash)},
+                         current_app.config["RESET_PASSWORD_MAX_AGE"])
+    queue_mail(user.email, "Reset your CourseHub password", "reset_password", user=user, token=token)
+
+
+def user_for_reset_token(token: str, now: float | None = None) -> User:
+    """:raise tokens.InvalidToken: tampered, expired, or already used (the password has changed since)."""
+    payload = tokens.read(tokens.RESET_PASSWORD, token, now=now)
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or payload.get("fp") != tokens.fingerprint(user.password_hash):
+        raise tokens.InvalidToken(tokens.RESET_PASSWORD)
+    return user
+
+
+def reset_password(token: str, new_password: str, now: float | None = None) -> User:
+    user = user_for_reset_token(token, now=now)
+    _set_password(user, new_password)
+    # Following the link proved the person reads this inbox.
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    queue_mail(user.email, "Your CourseHub password was changed", "password_changed", user=user)
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError("Your current password is not right.", field="current_password")
+    _set_password(user, new_password)
+    queue_mail(user.email, "Your CourseHub password was changed", "password_changed", user=user)
+    db.session.flush()
+
+
+def _set_password(user: User, new_password: str) -> None:
+    check_password_rules(new_password, user.email)
+    user.password_hash = hash_password(new_password)
+    user.session_version += 1
+
+
+def request_email_change(user: User, password: str, new_email: str) -> str:
+    """Send a confirmation link to the new address; the account keeps its email until it is followed.
+
+    :return: the normalised new address.
+    :raise AccountError: wrong password, invalid address, or the same address as now.
+    """
+    if not verify_password(user.password_hash, password):
+        raise AccountError("Your password is not right.", field="password")
+    try:
+        normalized = normalize_email(new_email)
+    except InvalidEmail as error:
+        raise AccountError(f"That email address is not valid: {error}") from None
+    if normalized == user.email:
+        raise AccountError("That is already your email address.")
+    # A taken address gets no link, but the answer is the same, so no one learns who has an account.
+    if db.session.scalar(select(User.id).where(User.email == normalized)) is None:
+        user.pending_email = normalized
+        send_verification(user, normalized)
+    db.session.flush()
+    return normalized
+
+
+def set_role(user: User, role: Role) -> None:
+    user.role = role
+    db.session.flush()

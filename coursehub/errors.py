@@ -1,0 +1,77 @@
+"""Error pages in the site's layout, and one JSON error shape: ``{"error": {"code", "message"}}``."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from coursehub.extensions import db
+
+log = logging.getLogger("coursehub.errors")
+
+MESSAGES = {
+    400: ("bad_request", "The request could not be understood. Check what you entered and try again."),
+    401: ("unauthorized", "Log in to continue."),
+    403: ("forbidden", "You don't have access to this page."),
+    404: ("not_found", "We couldn't find that page. It may have moved, or the link may be mistyped."),
+    405: ("method_not_allowed", "That action isn't available here."),
+    409: ("conflict", "That can't be done in the current state. Reload the page and try again."),
+    413: ("too_large", "What you sent is too large."),
+    429: ("rate_limited", "Too many attempts in a short time. Please wait a minute and try again."),
+    500: ("server_error", "Something went wrong on our side. It has been logged; please try again."),
+    503: ("unavailable", "The school is briefly unavailable. Please try again in a moment."),
+}
+CSRF_MESSAGE = ("Your form expired or came from another site. Reload the page and try again.")
+
+
+def wants_json() -> bool:
+    """JSON routes live under /api/ or are asked for as JSON; everything else gets a page."""
+    if request.path.startswith("/api/") or request.is_json:
+        return True
+    accept = request.accept_mimetypes
+    return accept.best_match(["text/html", "application/json"]) == "application/json" and (
+        accept["application/json"] > accept["text/html"])
+
+
+def json_error(status: int, code: str, message: str) -> Response:
+    response = jsonify(error={"code": code, "message": message})
+    response.status_code = status
+    return response
+
+
+def error_response(status: int, message: str | None = None, code: str | None = None) -> Response:
+    default_code, default_message = MESSAGES.get(status, ("error", "Something went wrong."))
+    code, message = code or default_code, message or default_message
+    if wants_json():
+        return json_error(status, code, message)
+    return make_response(render_template("errors/error.html", status=status, message=message), status)
+
+
+def _handle_http(error: HTTPException) -> Response:
+    if isinstance(error, CSRFError):
+        return error_response(400, CSRF_MESSAGE, "csrf_failed")
+    message = None
+    if error.code in {400, 403, 404, 409} and error.description != type(error).description:
+        message = error.description  # a view's abort(403, "...") says something specific
+    response = error_response(error.code or 500, message)
+    # Keep the headers the exception carries: Allow on 405, Retry-After on 429.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def _handle_server_error(error: Exception):
+    db.session.rollback()
+    original = getattr(error, "original_exception", None) or error
+    if not isinstance(original, InternalServerError):
+        log.error("Unhandled error on %s %s", request.method, request.path, exc_info=original)
+    return error_response(500)
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(InternalServerError, _handle_server_error)
