@@ -1,0 +1,188 @@
+"""Fixtures: the app on a real database, each test inside a transaction that is rolled back; a real SMTP
+server; a live server and Debian's chromium for the browser journeys."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import email_validator
+import pytest
+from aiosmtpd.controller import Controller
+from werkzeug.serving import make_server
+
+from coursehub import create_app
+from coursehub.extensions import db, limiter
+from tests.databases import backend_name, drop_database, fresh_database
+from tests.helpers import AuthActions, free_port, settings_for
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    # The machine has no network: keep chromium from trying to reach Google's services.
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-quic", "--no-first-run",
+]
+
+
+def pytest_report_header(config):
+    return f"database backend: {backend_name()}"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Debian's chromium; CI (REQUIRE_BROWSER=1) fails rather than skipping them."""
+    if os.path.exists(CHROMIUM) or os.environ.get("REQUIRE_BROWSER") == "1":
+        return
+    skip = pytest.mark.skip(reason="chromium is not installed (make test installs it with apt)")
+    for item in items:
+        if "page" in item.fixturenames:
+            item.add_marker(skip)
+
+
+# ---- mail ------------------------------------------------------------------------------------------
+
+class Mailbox:
+    """What the SMTP server received, as parsed messages."""
+
+    def __init__(self):
+        self.raw: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.raw.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
+        return "250 Message accepted for delivery"
+
+    @property
+    def messages(self):
+        from email import message_from_bytes, policy
+
+        return [message_from_bytes(raw, policy=policy.default) for _from, _to, raw in self.raw]
+
+    def to(self, address: str):
+        return [m for m in self.messages if m["To"] == address]
+
+    def clear(self):
+        self.raw.clear()
+
+
+@pytest.fixture(scope="session")
+def smtp_controller():
+    handler = Mailbox()
+    # aiosmtpd 1.4.6 can't bind port 0 (it connects to itself to start), so pick a free port first.
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), ready_timeout=5)
+    controller.start()
+    try:
+        yield controller
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_controller) -> Mailbox:
+    smtp_controller.handler.clear()
+    return smtp_controller.handler
+
+
+# ---- the app and its database ----------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory, smtp_controller):
+    """One migrated database for the rolled-back tests, built by the real migrations."""
+    import flask_migrate
+
+    email_validator.TEST_ENVIRONMENT = True  # lets tests use addresses such as ada@school.test
+    url = fresh_database("unit", tmp_path_factory.mktemp("db"))
+    app = create_app(settings_for(url, smtp_controller))
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.session.remove()
+        db.engine.dispose()
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+def app_settings() -> dict:
+    """Override in a test module to change settings for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, smtp_controller, mailbox, app_settings):
+    """The app with its engine swapped for one connection inside a transaction rolled back at the end.
+
+    Every request and every ``with app.app_context()`` block gets its own session on that connection,
+    joined through a savepoint, so the app's own commits work and are still undone after the test.
+    """
+    app = create_app(settings_for(database_url, smtp_controller, **app_settings))
+    db.session.session_factory.configure(join_transaction_mode="create_savepoint")
+    limiter.reset()
+    with app.app_context():
+        engine = db.engine
+        connection = engine.connect()
+        transaction = connection.begin()
+        db.engines[None] = connection
+    yield app
+    with app.app_context():
+        db.engines[None] = engine
+    transaction.rollback()
+    connection.close()
+    engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+# ---- the browser -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, smtp_controller):
+    """The real app on a real port with its own committed database, for the browser."""
+    import flask_migrate
+
+    url = fresh_database("live", tmp_path_factory.mktemp("live"))
+    port = free_port()
+    app = create_app(settings_for(url, smtp_controller, BASE_URL=f"http://127.0.0.1:{port}",
+                                   TESTING=False))
+    with app.app_context():
+        flask_migrate.upgrade()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield app
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    return live_server.config["BASE_URL"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _verify_url():
+    """pytest-base-url's version GETs base_url, which would start the live server for every run."""

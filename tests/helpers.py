@@ -1,0 +1,69 @@
+"""Small helpers the tests share."""
+
+import html
+import re
+import socket
+
+CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+LINK_PATTERN = re.compile(r"https?://\S+")
+
+
+def page_text(response) -> str:
+    """The response body with HTML entities decoded, as a person would read the words."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+def csrf_token_from(body: str) -> str:
+    match = CSRF_PATTERN.search(body)
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+def links_in(message) -> list[str]:
+    """The links in a mail's plain-text part."""
+    return LINK_PATTERN.findall(message.get_body(preferencelist=("plain",)).get_content())
+
+
+class AuthActions:
+    """Logs in through the real form, CSRF token and all."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf_token(self, path: str = "/login") -> str:
+        return csrf_token_from(self.client.get(path).get_data(as_text=True))
+
+    def login(self, email: str, password: str, remember: bool = False, follow: bool = False):
+        data = {"email": email, "password": password, "csrf_token": self.csrf_token()}
+        if remember:
+            data["remember"] = "y"
+        return self.client.post("/login", data=data, follow_redirects=follow)
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": self.csrf_token("/")})
+
+    def post(self, path: str, data: dict | None = None, form_page: str | None = None, **kwargs):
+        """POST to ``path`` with the CSRF token from ``form_page`` (default: the same path)."""
+        token = self.csrf_token(form_page or path)
+        return self.client.post(path, data={**(data or {}), "csrf_token": token}, **kwargs)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def settings_for(database_url: str, smtp_controller, **extra) -> dict:
+    """The app settings every test app starts from: its database and the test SMTP server."""
+    return {
+        "COURSEHUB_ENV": "test",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-everything",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SMTP_HOST": smtp_controller.hostname,
+        "SMTP_PORT": smtp_controller.port,
+        "SMTP_SECURITY": "none",
+        "BASE_URL": "http://school.test",
+        **extra,
+    }
