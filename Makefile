@@ -1,0 +1,45 @@
+# The two commands in the README. Everything else they need, they install.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := COURSEHUB_ENV=demo SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask --app wsgi
+
+.PHONY: run test lint clean
+
+$(VENV)/.python-ok:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CourseHub needs Python 3.11 or newer (set PYTHON=...)")'
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.installed-app: pyproject.toml $(VENV)/.python-ok
+	@echo "Installing CourseHub into $(VENV) ..."
+	@$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-app
+	@echo "Installing the test tools into $(VENV) ..."
+	@$(BIN)/pip install --quiet -e ".[test]"
+	@touch $@
+
+instance/secret_key:
+	@mkdir -p instance
+	@$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+
+## run: serve the school on http://127.0.0.1:5000 (SQLite under instance/, or DATABASE_URL)
+run: $(VENV)/.installed-app instance/secret_key
+	@$(FLASK) db upgrade
+	@echo "Demo accounts (demo only, never in production):"
+	@$(FLASK) demo seed
+	@echo "CourseHub: serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	@$(FLASK) run --host 127.0.0.1 --port 5000
+
+## test: ruff, then the whole suite on SQLite, then on PostgreSQL when one is there
+test: $(VENV)/.installed-test
+	@bash scripts/test.sh
+
+lint: $(VENV)/.installed-test
+	@$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) test-results
