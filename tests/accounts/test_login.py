@@ -79,3 +79,26 @@ def test_log_out_is_a_post_with_csrf(app, client, auth):
     response = auth.logout()
     assert response.status_code == 302
     assert client.get("/account").status_code == 302
+
+
+def redis_answers() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), 0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
+@pytest.mark.parametrize("app_settings", [{"REDIS_URL": "redis://127.0.0.1:6379/15"}])
+def test_rate_limits_are_kept_in_redis_when_redis_url_is_set(app, auth):
+    import redis
+
+    user = make_user(app)
+    for _ in range(5):
+        auth.login(user.email, "wrong password!")
+    assert auth.login(user.email, "wrong password!").status_code == 429
+    keys = redis.Redis.from_url("redis://127.0.0.1:6379/15").keys("LIMITS*")
+    assert keys, "the counters should live in Redis"
