@@ -29,6 +29,7 @@ instance/secret_key:
 ## run: serve the school on http://127.0.0.1:5000 (SQLite under instance/, or DATABASE_URL)
 run: $(VENV)/.installed-app instance/secret_key
 	@$(FLASK) db upgrade
+	@$(FLASK) courses import --publish
 	@echo "Demo accounts (demo only, never in production):"
 	@$(FLASK) demo seed
 	@echo "CourseHub: serving on http://127.0.0.1:5000 (Ctrl+C to stop)"

@@ -53,12 +53,23 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    """Import each feature's view modules (they attach routes to its blueprint), then register it."""
     from coursehub.accounts import bp as accounts_bp
+    from coursehub.accounts import login as _accounts_login  # noqa: F401
+    from coursehub.accounts import views as _accounts_views  # noqa: F401
+    from coursehub.catalog import bp as catalog_bp
+    from coursehub.catalog import views as _catalog_views  # noqa: F401
     from coursehub.core import bp as core_bp
+    from coursehub.core import views as _core_views  # noqa: F401
+    from coursehub.learning import bp as learning_bp
+    from coursehub.learning import media as _learning_media  # noqa: F401
+    from coursehub.learning import views as _learning_views  # noqa: F401
     from coursehub.mail import register_mail
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(learning_bp)
     register_mail(app)
 
 
@@ -82,9 +93,11 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from coursehub.accounts.cli import users_cli
+    from coursehub.catalog.cli import courses_cli
     from coursehub.core.cli import demo_cli
     from coursehub.mail.cli import mail_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(courses_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_cli)

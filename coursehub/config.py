@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from coursehub.paths import PROJECT_ROOT
+
 ENVIRONMENTS = ("production", "development", "demo", "test")
 # Only ever accepted outside production; `make run` generates a real one for the demo.
 INSECURE_DEV_SECRET = "coursehub-development-only-secret-key-not-for-production"  # noqa: S105
@@ -72,6 +74,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("STRIPE_API_BASE", None, "STRIPE_API_BASE"),
     Setting("VERIFY_EMAIL_MAX_AGE", 2 * 24 * 3600, "COURSEHUB_VERIFY_EMAIL_MAX_AGE", int),
     Setting("RESET_PASSWORD_MAX_AGE", 3600, "COURSEHUB_RESET_PASSWORD_MAX_AGE", int),
+    Setting("VIDEO_ROOT", str(PROJECT_ROOT / "media" / "demo"), "COURSEHUB_VIDEO_ROOT"),
+    Setting("VIDEO_BASE_URL", None, "COURSEHUB_VIDEO_BASE_URL"),
+    Setting("VIDEO_URL_SECRET", None, "COURSEHUB_VIDEO_URL_SECRET"),
+    Setting("VIDEO_URL_TTL", 4 * 3600, "COURSEHUB_VIDEO_URL_TTL", int),
     Setting("RATELIMIT_ENABLED", True, "COURSEHUB_RATELIMIT_ENABLED", _parse_bool),
     Setting("MAX_CONTENT_LENGTH", 1024 * 1024, "COURSEHUB_MAX_CONTENT_LENGTH", int),
 )
@@ -173,6 +179,8 @@ def validate(config: Mapping[str, Any], environ: Mapping[str, str]) -> None:
     if not config["SMTP_HOST"]:
         raise ConfigError("SMTP_HOST is not set; production needs a mail server to send "
                           "verification and reset mail")
+    if config["VIDEO_BASE_URL"] and not config["VIDEO_URL_SECRET"]:
+        raise ConfigError("COURSEHUB_VIDEO_URL_SECRET is not set; the video host checks signed URLs with it")
     if config["STRIPE_API_BASE"]:
         raise ConfigError("STRIPE_API_BASE points the app away from Stripe; unset it in production")
     if config["STRIPE_SECRET_KEY"] and not config["STRIPE_WEBHOOK_SECRET"]:

@@ -48,7 +48,7 @@ def _log_in(user, remember: bool = False) -> None:
 @limiter.limit("10 per hour", methods=["POST"])
 def signup():
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("catalog.index"))
     form = SignUpForm()
     if form.validate_on_submit():
         try:
@@ -72,10 +72,10 @@ def verify_email(token: str):
         message = error.message if isinstance(error, services.AccountError) else (
             "That confirmation link is not valid. Use the newest link we sent you.")
         flash(message, "error")
-        return redirect(url_for("core.home"))
+        return redirect(url_for("catalog.index"))
     db.session.commit()
     flash(f"Thank you: {user.email} is confirmed.", "success")
-    return redirect(url_for("core.home" if current_user.is_authenticated else "accounts.login"))
+    return redirect(url_for("catalog.index" if current_user.is_authenticated else "accounts.login"))
 
 
 @bp.post("/verify-email/resend")
@@ -88,7 +88,7 @@ def resend_verification():
         services.send_verification(current_user)
         db.session.commit()
         flash(f"We sent a new confirmation link to {current_user.email}.", "success")
-    return redirect(safe_next(request.form.get("next")) or url_for("core.home"))
+    return redirect(safe_next(request.form.get("next")) or url_for("catalog.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -98,7 +98,7 @@ def resend_verification():
 def login():
     next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(next_url or url_for("core.home"))
+        return redirect(next_url or url_for("catalog.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
@@ -106,7 +106,7 @@ def login():
             db.session.commit()
             _log_in(user, remember=form.remember.data)
             flash(f"Welcome back, {user.display_name}.", "success")
-            return redirect(next_url or url_for("core.home"))
+            return redirect(next_url or url_for("catalog.index"))
         form.password.errors.append("That email and password don't match an account.")
     return render_template("accounts/login.html", form=form, next_url=next_url)
 
@@ -116,7 +116,7 @@ def logout():
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("catalog.index"))
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])

@@ -1,15 +1,10 @@
-from flask import jsonify, render_template
+from flask import jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from coursehub.core import bp
 from coursehub.errors import json_error
 from coursehub.extensions import db, limiter
-
-
-@bp.get("/")
-def home():
-    return render_template("core/home.html")
 
 
 @bp.get("/healthz")

@@ -1,0 +1,51 @@
+"""``flask courses import|export``: the author's files in, the database back out."""
+
+from pathlib import Path
+
+import click
+
+from coursehub.catalog.content_files import ContentErrors, load_catalog
+from coursehub.catalog.exporter import export_catalog
+from coursehub.catalog.importer import import_catalog
+from coursehub.cli import CommandError, CommandGroup
+from coursehub.extensions import db
+from coursehub.paths import COURSES_DIR
+
+courses_cli = CommandGroup("courses", help="Import and export the course files.")
+
+
+@courses_cli.command("import")
+@click.argument("path", required=False, type=click.Path(path_type=Path), default=COURSES_DIR)
+@click.option("--publish", is_flag=True, help="Also publish courses and modules that are drafts.")
+def import_command(path: Path, publish: bool) -> None:
+    """Check every file under PATH (default: courses/), then create, update or archive rows at once."""
+    if not path.is_dir():
+        raise CommandError(f"{path} is not a folder of courses")
+    try:
+        courses = load_catalog(path)
+    except ContentErrors as errors:
+        for error in errors.errors:
+            click.echo(f"Error: {error}", err=True)
+        click.echo(f"Nothing was imported: fix the {len(errors.errors)} problem(s) above.", err=True)
+        raise SystemExit(2) from None
+    with click.progressbar(length=len(courses), label="Importing courses",
+                           file=click.get_text_stream("stderr"),
+                           item_show_func=lambda course: course.slug if course else None) as bar:
+        report = import_catalog(courses, publish=publish, on_course=lambda course: bar.update(1, course))
+    db.session.commit()
+    if report.is_noop:
+        click.echo("Nothing changed: the database already matches the files.")
+    for line in report.lines():
+        click.echo(line)
+
+
+@courses_cli.command("export")
+@click.argument("path", type=click.Path(path_type=Path))
+def export_command(path: Path) -> None:
+    """Write the current courses as files under PATH (the same format the import reads)."""
+    if path.exists() and not path.is_dir():
+        raise CommandError(f"{path} exists and is not a folder")
+    path.mkdir(parents=True, exist_ok=True)
+    courses = export_catalog(path)
+    click.echo(f"Exported {len(courses)} courses, {sum(len(c.modules) for c in courses)} modules and "
+               f"{sum(len(m.lessons) for c in courses for m in c.modules)} lessons to {path}")

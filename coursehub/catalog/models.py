@@ -1,0 +1,169 @@
+"""Courses, modules, lessons and quizzes: the database copy of the files in courses/.
+
+Slugs are identity. An import updates rows in place and archives what disappeared from the files
+(``archived_at``) instead of deleting it, so learners' progress and quiz attempts keep their rows.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coursehub.db_types import UTCDateTime, utcnow
+from coursehub.extensions import db
+
+
+class Access(enum.StrEnum):
+    FREE = "free"
+    PAID = "paid"
+
+
+class Course(db.Model):
+    __tablename__ = "courses"
+    __table_args__ = (
+        CheckConstraint("price_cents >= 0", name="price_not_negative"),
+        CheckConstraint("(access = 'free') = (price_cents = 0)", name="free_means_no_price"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    subtitle: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text)
+    access: Mapped[Access] = mapped_column(
+        Enum(Access, native_enum=False, length=8, values_callable=lambda items: [i.value for i in items],
+             validate_strings=True, create_constraint=True, name="access"))
+    price_cents: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    position: Mapped[int] = mapped_column(Integer)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    modules: Mapped[list[Module]] = relationship(back_populates="course", order_by="Module.position")
+
+    def __repr__(self) -> str:
+        return f"<Course {self.slug}>"
+
+    @property
+    def is_free(self) -> bool:
+        return self.access is Access.FREE
+
+
+class Module(db.Model):
+    __tablename__ = "modules"
+    __table_args__ = (
+        UniqueConstraint("course_id", "slug", name="uq_modules_course_slug"),
+        CheckConstraint("drip_days >= 0", name="drip_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    drip_days: Mapped[int] = mapped_column(Integer, default=0)
+    # None is a draft; a time in the future is scheduled; the author publishes in the web UI.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+    lessons: Mapped[list[Lesson]] = relationship(back_populates="module", order_by="Lesson.position")
+    quiz: Mapped[Quiz | None] = relationship(back_populates="module")
+
+    def __repr__(self) -> str:
+        return f"<Module {self.slug}>"
+
+    def is_published(self, now: datetime | None = None) -> bool:
+        return self.published_at is not None and self.published_at <= (now or utcnow())
+
+
+class Lesson(db.Model):
+    __tablename__ = "lessons"
+    __table_args__ = (
+        UniqueConstraint("course_id", "slug", name="uq_lessons_course_slug"),
+        CheckConstraint("duration_seconds >= 0", name="duration_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    video_ref: Mapped[str | None] = mapped_column(String(300))
+    captions_ref: Mapped[str | None] = mapped_column(String(300))
+    duration_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    is_preview: Mapped[bool] = mapped_column(Boolean, default=False)
+    routine: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    body_markdown: Mapped[str] = mapped_column(Text)
+    # Rendered and sanitized once at import, never per request.
+    body_html: Mapped[str] = mapped_column(Text)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    module: Mapped[Module] = relationship(back_populates="lessons")
+    course: Mapped[Course] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Lesson {self.slug}>"
+
+
+class Quiz(db.Model):
+    __tablename__ = "quizzes"
+    __table_args__ = (
+        CheckConstraint("pass_mark BETWEEN 1 AND 100", name="pass_mark_percent"),
+        CheckConstraint("draw >= 1", name="draw_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    pass_mark: Mapped[int] = mapped_column(Integer)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    wait_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    draw: Mapped[int] = mapped_column(Integer)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    module: Mapped[Module] = relationship(back_populates="quiz")
+    questions: Mapped[list[QuizQuestion]] = relationship(back_populates="quiz",
+                                                         order_by="QuizQuestion.position")
+
+
+class QuizQuestion(db.Model):
+    """A question as the author wrote it; the engine draws from these and never sends ``answer`` early."""
+
+    __tablename__ = "quiz_questions"
+    __table_args__ = (UniqueConstraint("quiz_id", "key", name="uq_quiz_questions_quiz_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), index=True)
+    key: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    prompt: Mapped[str] = mapped_column(Text)
+    options: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    answer: Mapped[Any] = mapped_column(JSON)
+    explanation: Mapped[str] = mapped_column(Text)
+    lesson_slug: Mapped[str] = mapped_column(String(80))
+    at_seconds: Mapped[int | None] = mapped_column(Integer)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    quiz: Mapped[Quiz] = relationship(back_populates="questions")

@@ -1,0 +1,63 @@
+"""Read-side queries for the catalog pages, each a fixed number of SQL statements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from coursehub.catalog.models import Course, Lesson, Module
+from coursehub.db_types import utcnow
+from coursehub.extensions import db
+
+
+@dataclass(frozen=True)
+class CourseCard:
+    course: Course
+    module_count: int
+    lesson_count: int
+    video_seconds: int
+
+
+def visible_courses(now: datetime | None = None):
+    """Published, not archived: what the public catalog shows."""
+    now = now or utcnow()
+    return select(Course).where(Course.archived_at.is_(None), Course.published_at.is_not(None),
+                                Course.published_at <= now)
+
+
+def published_modules_clause(now: datetime):
+    return (Module.archived_at.is_(None), Module.published_at.is_not(None), Module.published_at <= now)
+
+
+def catalog_cards(now: datetime | None = None) -> list[CourseCard]:
+    """Every visible course with its published module and lesson counts and total video time."""
+    now = now or utcnow()
+    courses = list(db.session.scalars(visible_courses(now).order_by(Course.position)))
+    counts = db.session.execute(
+        select(Module.course_id, func.count(func.distinct(Module.id)), func.count(Lesson.id),
+               func.coalesce(func.sum(Lesson.duration_seconds), 0))
+        .join(Lesson, (Lesson.module_id == Module.id) & Lesson.archived_at.is_(None), isouter=True)
+        .where(*published_modules_clause(now), Module.course_id.in_([c.id for c in courses]))
+        .group_by(Module.course_id)
+    ).all()
+    by_course = {course_id: (modules, lessons, seconds) for course_id, modules, lessons, seconds in counts}
+    return [CourseCard(course, *by_course.get(course.id, (0, 0, 0))) for course in courses]
+
+
+def course_by_slug(slug: str, now: datetime | None = None) -> Course | None:
+    return db.session.scalar(visible_courses(now).where(Course.slug == slug))
+
+
+def syllabus(course: Course, now: datetime | None = None) -> list[Module]:
+    """The course's published modules, each with its current lessons loaded, in order."""
+    now = now or utcnow()
+    # Archived lessons stay in the database for learners' progress, but not in the syllabus.
+    return list(db.session.scalars(
+        select(Module)
+        .where(Module.course_id == course.id, *published_modules_clause(now))
+        .order_by(Module.position)
+        .options(selectinload(Module.lessons.and_(Lesson.archived_at.is_(None))))
+    ))

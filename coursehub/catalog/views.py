@@ -1,0 +1,51 @@
+from functools import cache
+
+from flask import abort, render_template
+from flask_login import current_user
+
+from coursehub.catalog import bp
+from coursehub.catalog.content_markdown import render_markdown
+from coursehub.catalog.offers import call_to_action, format_price
+from coursehub.catalog.queries import catalog_cards, course_by_slug, syllabus
+from coursehub.learning.access import CourseAccess
+from coursehub.paths import COURSES_DIR
+
+
+@bp.app_template_filter("price")
+def price_filter(cents: int, currency: str) -> str:
+    return format_price(cents, currency)
+
+
+@bp.app_template_filter("minutes")
+def minutes_filter(seconds: int) -> str:
+    minutes = round(seconds / 60)
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+
+
+@bp.get("/")
+def index():
+    return render_template("catalog/index.html", cards=catalog_cards())
+
+
+@bp.get("/courses/<slug>")
+def course(slug: str):
+    found = course_by_slug(slug)
+    if found is None:
+        abort(404)
+    modules = syllabus(found)
+    lessons = [lesson for module in modules for lesson in module.lessons]
+    access = CourseAccess(current_user, found)
+    return render_template("catalog/course.html", course=found, modules=modules,
+                           offer=call_to_action(current_user, found, lessons[0] if lessons else None),
+                           openable={lesson.id for lesson in lessons if access.can_view(lesson)})
+
+
+@cache
+def _disclaimer_html() -> str:
+    """The disclaimer is content, kept with the courses; rendered once per process."""
+    return render_markdown((COURSES_DIR / "disclaimer.md").read_text(encoding="utf-8"))
+
+
+@bp.get("/disclaimer")
+def disclaimer():
+    return render_template("catalog/disclaimer.html", body=_disclaimer_html())

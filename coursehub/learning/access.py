@@ -1,0 +1,74 @@
+"""The access rule, defined once (DESIGN.md §3) and used by pages, media URLs, templates and the API.
+
+A lesson is visible to a user when its module is published (staff see drafts too) and one of these holds:
+the lesson is a free preview; the course is free and the user is signed in; the user holds an active
+entitlement to the course. Authors and admins see everything.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from coursehub.accounts.models import Role
+from coursehub.catalog.models import Course, Lesson
+from coursehub.db_types import utcnow
+from coursehub.extensions import db
+from coursehub.learning.models import Entitlement, EntitlementStatus
+
+
+def is_staff(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role(Role.AUTHOR, Role.ADMIN)
+
+
+def has_active_entitlement(user, course: Course) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.scalar(
+        select(Entitlement.id).where(Entitlement.user_id == user.id, Entitlement.course_id == course.id,
+                                     Entitlement.status == EntitlementStatus.ACTIVE).limit(1)
+    ) is not None
+
+
+def can_open_course(user, course: Course) -> bool:
+    """May the user open every published lesson of ``course`` (not only the previews)?"""
+    if is_staff(user):
+        return True
+    if course.is_free:
+        return bool(getattr(user, "is_authenticated", False))
+    return has_active_entitlement(user, course)
+
+
+class CourseAccess:
+    """The access rule for one user and one course, with the course-wide part worked out once.
+
+    Pages that list many lessons ask it lesson by lesson without a query per lesson.
+    """
+
+    def __init__(self, user, course: Course, now: datetime | None = None):
+        self.user, self.course, self.now = user, course, now or utcnow()
+        self.staff = is_staff(user)
+        self._opens_course: bool | None = None
+
+    @property
+    def opens_course(self) -> bool:
+        if self._opens_course is None:
+            self._opens_course = can_open_course(self.user, self.course)
+        return self._opens_course
+
+    def can_view(self, lesson: Lesson) -> bool:
+        if lesson.archived_at is not None or lesson.course_id != self.course.id:
+            return False
+        if self.staff:
+            return True
+        module, course = lesson.module, self.course
+        if module.archived_at is not None or not module.is_published(self.now):
+            return False
+        if course.archived_at is not None or course.published_at is None or course.published_at > self.now:
+            return False
+        return lesson.is_preview or self.opens_course
+
+
+def can_view_lesson(user, lesson: Lesson, now: datetime | None = None) -> bool:
+    return CourseAccess(user, lesson.course, now).can_view(lesson)
