@@ -1,26 +1,34 @@
 """Security headers on every response: one small hook instead of another dependency."""
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, current_app
 
-# No inline script anywhere: every script is a file under /static, so XSS in content cannot run.
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "media-src 'self'",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-))
+
+def content_security_policy(video_base_url: str | None) -> str:
+    """No inline script anywhere: every script is a file under /static, so XSS in content cannot run."""
+    media = "media-src 'self'"
+    if video_base_url:
+        parts = urlsplit(video_base_url)
+        media += f" {parts.scheme}://{parts.netloc}"
+    return "; ".join((
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        media,
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ))
 
 
 def _add_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("Content-Security-Policy", current_app.extensions["coursehub.csp"])
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
@@ -32,4 +40,5 @@ def _add_headers(response: Response) -> Response:
 
 
 def register_security_headers(app: Flask) -> None:
+    app.extensions["coursehub.csp"] = content_security_policy(app.config["VIDEO_BASE_URL"])
     app.after_request(_add_headers)

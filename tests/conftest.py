@@ -13,7 +13,10 @@ from aiosmtpd.controller import Controller
 from werkzeug.serving import make_server
 
 from coursehub import create_app
+from coursehub.catalog.content_files import load_catalog
+from coursehub.catalog.importer import import_catalog
 from coursehub.extensions import db, limiter
+from coursehub.paths import COURSES_DIR
 from tests.databases import backend_name, drop_database, fresh_database
 from tests.helpers import AuthActions, free_port, settings_for
 
@@ -163,6 +166,8 @@ def live_server(tmp_path_factory, smtp_controller):
                                    TESTING=False))
     with app.app_context():
         flask_migrate.upgrade()
+        import_catalog(load_catalog(COURSES_DIR), publish=True)
+        db.session.commit()
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -51,3 +51,45 @@ def get_user(app, user_id: int) -> User:
         user = db.session.get(User, user_id)
         db.session.expunge(user)
         return user
+
+
+@dataclass(frozen=True)
+class CourseRecord:
+    id: int
+    slug: str
+    lesson_slugs: tuple[str, ...]
+    lesson_ids: tuple[int, ...]
+
+
+def make_course(app, slug: str | None = None, free: bool = False, lessons: int = 3,
+                preview: tuple[int, ...] = (0,), published: bool = True,
+                video_ref: str | None = "clip.mp4", body: str = "Lesson text",
+                title: str | None = None) -> CourseRecord:
+    """A course with one published module of ``lessons`` lessons; ``preview`` lists preview indexes."""
+    from coursehub.catalog.models import Access, Course, Lesson, Module
+
+    number = next(_numbers)
+    slug = slug or f"course-{number}"
+    with app.app_context():
+        course = Course(slug=slug, title=title or f"Course {number}", subtitle="A subtitle",
+                        summary=f"Summary of course {number}.", access=Access.FREE if free else Access.PAID,
+                        price_cents=0 if free else 4900, currency="usd", position=number,
+                        published_at=utcnow() if published else None)
+        module = Module(course=course, slug="module-one", position=1, title="Module one", summary="First.",
+                        published_at=utcnow() if published else None)
+        rows = [Lesson(course=course, module=module, slug=f"lesson-{i + 1}", position=i + 1,
+                       title=f"Lesson {i + 1}", video_ref=video_ref, duration_seconds=300,
+                       is_preview=i in preview, routine=[], body_markdown=f"{body} {i + 1}",
+                       body_html=f"<p>{body} {i + 1}</p>") for i in range(lessons)]
+        db.session.add_all([course, module, *rows])
+        db.session.commit()
+        return CourseRecord(course.id, course.slug, tuple(r.slug for r in rows), tuple(r.id for r in rows))
+
+
+def grant(app, user: UserRecord, course: CourseRecord, status: str = "active", source: str = "grant") -> None:
+    from coursehub.learning.models import Entitlement, EntitlementSource, EntitlementStatus
+
+    with app.app_context():
+        db.session.add(Entitlement(user_id=user.id, course_id=course.id, source=EntitlementSource(source),
+                                   status=EntitlementStatus(status), reason="test"))
+        db.session.commit()

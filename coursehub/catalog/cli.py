@@ -1,5 +1,6 @@
 """``flask courses import|export``: the author's files in, the database back out."""
 
+import sys
 from pathlib import Path
 
 import click
@@ -29,7 +30,7 @@ def import_command(path: Path, publish: bool) -> None:
         click.echo(f"Nothing was imported: fix the {len(errors.errors)} problem(s) above.", err=True)
         raise SystemExit(2) from None
     with click.progressbar(length=len(courses), label="Importing courses",
-                           file=click.get_text_stream("stderr"),
+                           file=sys.stderr,
                            item_show_func=lambda course: course.slug if course else None) as bar:
         report = import_catalog(courses, publish=publish, on_course=lambda course: bar.update(1, course))
     db.session.commit()
