@@ -123,3 +123,19 @@ def test_with_a_video_host_the_app_signs_the_hosts_urls(app, client, course):
     assert int(expires) > time.time()
     csp = client.get("/").headers["Content-Security-Policy"]
     assert "media-src 'self' https://video.example.com" in csp  # the browser may load from the host
+
+
+def test_captions_get_a_track_and_are_served_as_webvtt(app, client, course, learner, tmp_path):
+    (tmp_path / "clip.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:02.000\nHello\n")
+    with app.app_context():
+        from coursehub.catalog.models import Lesson
+        from coursehub.extensions import db
+
+        db.session.get(Lesson, course.lesson_ids[1]).captions_ref = "clip.vtt"
+        db.session.commit()
+    body = page_text(client.get(f"/courses/{course.slug}/lessons/{course.lesson_slugs[1]}"))
+    track = re.search(r'<track kind="captions" src="([^"]+)"', body).group(1)
+    with client.get(track) as response:
+        assert response.status_code == 200
+        assert response.mimetype == "text/vtt"
+        assert response.data.startswith(b"WEBVTT")
