@@ -2,7 +2,7 @@
 
 from coursehub.accounts.models import User
 from coursehub.catalog.models import Course, Lesson, Module, Quiz, QuizQuestion
-from coursehub.learning.models import Entitlement
+from coursehub.learning.models import Certificate, Enrollment, Entitlement, LessonProgress
 from coursehub.mail.models import OutboxMessage
 
-__all__ = ["Course", "Entitlement", "Lesson", "Module", "OutboxMessage", "Quiz", "QuizQuestion", "User"]
+__all__ = ["Certificate", "Course", "Enrollment", "Entitlement", "LessonProgress", "Lesson", "Module", "OutboxMessage", "Quiz", "QuizQuestion", "User"]

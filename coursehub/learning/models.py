@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Enum, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coursehub.db_types import UTCDateTime, utcnow
@@ -57,3 +57,57 @@ class Entitlement(db.Model):
 
     def __repr__(self) -> str:
         return f"<Entitlement user={self.user_id} course={self.course_id} {self.source} {self.status}>"
+
+
+class Enrollment(db.Model):
+    """A learner's place in a course: when they started (drip counts from here) and where they were."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (UniqueConstraint("user_id", "course_id", name="uq_enrollments_user_course"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id"))
+
+    course = relationship("Course")
+    last_lesson = relationship("Lesson")
+
+
+class LessonProgress(db.Model):
+    """How far one learner got in one lesson. Written by a single atomic upsert per heartbeat.
+
+    ``furthest_seconds`` only grows, and only by continuous watching (a jump ahead is not "watched");
+    ``position_seconds`` is where to resume, taken from the newest report by the client's clock.
+    """
+
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("user_id", "lesson_id", name="uq_lesson_progress_user_lesson"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"))
+    position_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    furthest_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    reported_at_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Certificate(db.Model):
+    """Issued once a course is finished; its public page shows only name, course and date."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("user_id", "course_id", name="uq_certificates_user_course"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_on_certificate: Mapped[str] = mapped_column(String(80))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    course = relationship("Course")
