@@ -61,7 +61,9 @@ def register_blueprints(app: Flask) -> None:
     from coursehub.catalog import views as _catalog_views  # noqa: F401
     from coursehub.core import bp as core_bp
     from coursehub.core import views as _core_views  # noqa: F401
+    from coursehub.learning import api as _learning_api  # noqa: F401
     from coursehub.learning import bp as learning_bp
+    from coursehub.learning import certificate_views as _learning_certificates  # noqa: F401
     from coursehub.learning import media as _learning_media  # noqa: F401
     from coursehub.learning import views as _learning_views  # noqa: F401
     from coursehub.mail import register_mail
@@ -95,9 +97,11 @@ def register_cli(app: Flask) -> None:
     from coursehub.accounts.cli import users_cli
     from coursehub.catalog.cli import courses_cli
     from coursehub.core.cli import demo_cli
+    from coursehub.learning.cli import access_cli
     from coursehub.mail.cli import mail_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(courses_cli)
+    app.cli.add_command(access_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_cli)

@@ -5,4 +5,7 @@ from coursehub.catalog.models import Course, Lesson, Module, Quiz, QuizQuestion
 from coursehub.learning.models import Certificate, Enrollment, Entitlement, LessonProgress
 from coursehub.mail.models import OutboxMessage
 
-__all__ = ["Certificate", "Course", "Enrollment", "Entitlement", "LessonProgress", "Lesson", "Module", "OutboxMessage", "Quiz", "QuizQuestion", "User"]
+__all__ = [
+    "Certificate", "Course", "Enrollment", "Entitlement", "Lesson", "LessonProgress", "Module",
+    "OutboxMessage", "Quiz", "QuizQuestion", "User",
+]

@@ -10,6 +10,8 @@ import threading
 import email_validator
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from werkzeug.serving import make_server
 
 from coursehub import create_app
@@ -105,6 +107,22 @@ def database_url(tmp_path_factory, smtp_controller):
 
 
 @pytest.fixture
+def committed_app(tmp_path, smtp_controller):
+    """An app on its own database whose commits are real, for tests of concurrent writers."""
+    import flask_migrate
+
+    url = fresh_database("concurrency", tmp_path)
+    app = create_app(settings_for(url, smtp_controller))
+    with app.app_context():
+        flask_migrate.upgrade()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    drop_database(url)
+
+
+@pytest.fixture
 def app_settings() -> dict:
     """Override in a test module to change settings for its app."""
     return {}
@@ -131,6 +149,33 @@ def app(database_url, smtp_controller, mailbox, app_settings):
     transaction.rollback()
     connection.close()
     engine.dispose()
+
+
+class QueryCounter:
+    """Counts the SQL statements sent while it is active (``with counter: ...``)."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        self.statements.clear()
+        event.listen(Engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(Engine, "before_cursor_execute", self._record)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries() -> QueryCounter:
+    return QueryCounter()
 
 
 @pytest.fixture

@@ -64,8 +64,9 @@ class CourseRecord:
 def make_course(app, slug: str | None = None, free: bool = False, lessons: int = 3,
                 preview: tuple[int, ...] = (0,), published: bool = True,
                 video_ref: str | None = "clip.mp4", body: str = "Lesson text",
-                title: str | None = None) -> CourseRecord:
-    """A course with one published module of ``lessons`` lessons; ``preview`` lists preview indexes."""
+                title: str | None = None, modules: int = 1, drip_days: int = 0) -> CourseRecord:
+    """A course of ``lessons`` lessons spread over ``modules`` published modules (the later ones with
+    ``drip_days``); ``preview`` lists the indexes of preview lessons."""
     from coursehub.catalog.models import Access, Course, Lesson, Module
 
     number = next(_numbers)
@@ -75,21 +76,26 @@ def make_course(app, slug: str | None = None, free: bool = False, lessons: int =
                         summary=f"Summary of course {number}.", access=Access.FREE if free else Access.PAID,
                         price_cents=0 if free else 4900, currency="usd", position=number,
                         published_at=utcnow() if published else None)
-        module = Module(course=course, slug="module-one", position=1, title="Module one", summary="First.",
-                        published_at=utcnow() if published else None)
-        rows = [Lesson(course=course, module=module, slug=f"lesson-{i + 1}", position=i + 1,
+        parts = [Module(course=course, slug=f"module-{m + 1}", position=m + 1, title=f"Module {m + 1}",
+                        summary="A module.", drip_days=drip_days if m else 0,
+                        published_at=utcnow() if published else None) for m in range(modules)]
+        per_module = -(-lessons // modules)
+        rows = [Lesson(course=course, module=parts[i // per_module], slug=f"lesson-{i + 1}", position=i + 1,
                        title=f"Lesson {i + 1}", video_ref=video_ref, duration_seconds=300,
                        is_preview=i in preview, routine=[], body_markdown=f"{body} {i + 1}",
                        body_html=f"<p>{body} {i + 1}</p>") for i in range(lessons)]
-        db.session.add_all([course, module, *rows])
+        db.session.add_all([course, *parts, *rows])
         db.session.commit()
         return CourseRecord(course.id, course.slug, tuple(r.slug for r in rows), tuple(r.id for r in rows))
 
 
-def grant(app, user: UserRecord, course: CourseRecord, status: str = "active", source: str = "grant") -> None:
-    from coursehub.learning.models import Entitlement, EntitlementSource, EntitlementStatus
+def grant(app, user: UserRecord, course: CourseRecord, status: str = "active", source: str = "grant",
+          enroll: bool = False) -> None:
+    from coursehub.learning.models import Enrollment, Entitlement, EntitlementSource, EntitlementStatus
 
     with app.app_context():
         db.session.add(Entitlement(user_id=user.id, course_id=course.id, source=EntitlementSource(source),
                                    status=EntitlementStatus(status), reason="test"))
+        if enroll:
+            db.session.add(Enrollment(user_id=user.id, course_id=course.id))
         db.session.commit()

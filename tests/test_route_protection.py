@@ -19,6 +19,7 @@ GUARDED_PUBLIC = {
     "accounts.reset_password",  # a signed, single-use token
     "accounts.verify_email",  # a signed token
     "catalog.course",  # published courses only (tests/catalog/test_pages.py)
+    "learning.certificate_public",  # an unguessable code; name, course, date only (test_certificates.py)
     "learning.lesson",  # the access rule (tests/learning/test_lesson_access.py)
     "learning.media",  # a signed URL plus the access rule (tests/learning/test_media.py)
 }
@@ -26,7 +27,7 @@ PUBLIC_ENDPOINTS = OPEN_PAGES | GUARDED_PUBLIC
 # State-changing routes that legitimately take no CSRF token (none yet: the Stripe webhook will be one).
 CSRF_EXEMPT_ENDPOINTS: set[str] = set()
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
-SAMPLE_VALUES = {"token": "sample-token", "filename": "css/site.css", "path": "x"}
+SAMPLE_VALUES = {"token": "sample-token", "filename": "css/site.css", "path": "x", "code": "sample-code"}
 
 
 def url_for_rule(rule) -> str:
@@ -56,6 +57,8 @@ def test_every_page_but_the_public_ones_sends_a_visitor_to_log_in(app, client):
     private = [(endpoint, url) for endpoint, url, _ in routes(app, {"GET"})
                if endpoint not in PUBLIC_ENDPOINTS]
     assert private, "expected some private pages"
+    # A certificate's PDF needs its owner logged in, unlike its public page.
+    assert "learning.certificate_pdf" in {endpoint for endpoint, _ in private}
     for endpoint, url in private:
         response = client.get(url)
         assert response.status_code == 302, f"{endpoint} answered {response.status_code} to a visitor"

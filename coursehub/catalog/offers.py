@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import current_app, url_for
 
 from coursehub.catalog.models import Course, Lesson
-from coursehub.learning.access import can_open_course
+from coursehub.learning.access import CourseAccess
 
 
 @dataclass(frozen=True)
@@ -25,17 +25,27 @@ def format_price(cents: int, currency: str) -> str:
     return f"{symbol}{amount}" if symbol else f"{amount} {currency.upper()}"
 
 
-def call_to_action(user, course: Course, first_lesson: Lesson | None) -> CallToAction:
-    course_url = url_for("catalog.course", slug=course.slug)
+def _lesson_url(course: Course, lesson: Lesson) -> str:
+    return url_for("learning.lesson", course_slug=course.slug, lesson_slug=lesson.slug)
+
+
+def call_to_action(user, course: Course, first_lesson: Lesson | None,
+                   access: CourseAccess | None = None) -> CallToAction:
+    access = access or CourseAccess(user, course)
     if not user.is_authenticated:
         label = "Sign up free to start" if course.is_free else "Sign up to buy this course"
         return CallToAction("signup", label, url_for("accounts.signup"))
-    first_url = (url_for("learning.lesson", course_slug=course.slug, lesson_slug=first_lesson.slug)
-                 if first_lesson else course_url)
-    if can_open_course(user, course):
-        if course.is_free:
-            return CallToAction("start", "Start the free course", first_url)
-        return CallToAction("continue", "Continue the course", first_url)
+    if access.opens_course:
+        enrollment = access.enrollment
+        last = enrollment.last_lesson if enrollment is not None else None
+        if last is not None and last.archived_at is None:
+            return CallToAction("continue", "Continue where you left off",
+                                _lesson_url(course, last))
+        if course.is_free and enrollment is None:
+            return CallToAction("start", "Start the free course",
+                                url_for("learning.start", slug=course.slug), method="post")
+        return CallToAction("continue", "Start the course",
+                            _lesson_url(course, first_lesson) if first_lesson else None)
     checkout = ("billing.checkout" in current_app.view_functions
                 and url_for("billing.checkout", slug=course.slug))
     return CallToAction("buy", f"Buy for {format_price(course.price_cents, course.currency)}",

@@ -47,17 +47,21 @@ def catalog_cards(now: datetime | None = None) -> list[CourseCard]:
     return [CourseCard(course, *by_course.get(course.id, (0, 0, 0))) for course in courses]
 
 
-def course_by_slug(slug: str, now: datetime | None = None) -> Course | None:
-    return db.session.scalar(visible_courses(now).where(Course.slug == slug))
+def course_by_slug(slug: str, now: datetime | None = None, include_drafts: bool = False) -> Course | None:
+    """A visible course; with ``include_drafts`` (authors and admins) any course not archived."""
+    query = (select(Course).where(Course.archived_at.is_(None)) if include_drafts
+             else visible_courses(now))
+    return db.session.scalar(query.where(Course.slug == slug))
 
 
-def syllabus(course: Course, now: datetime | None = None) -> list[Module]:
-    """The course's published modules, each with its current lessons loaded, in order."""
+def syllabus(course: Course, now: datetime | None = None, include_drafts: bool = False) -> list[Module]:
+    """The course's published modules (every current one for staff), with their current lessons, in order."""
     now = now or utcnow()
+    shown = (Module.archived_at.is_(None),) if include_drafts else published_modules_clause(now)
     # Archived lessons stay in the database for learners' progress, but not in the syllabus.
     return list(db.session.scalars(
         select(Module)
-        .where(Module.course_id == course.id, *published_modules_clause(now))
+        .where(Module.course_id == course.id, *shown)
         .order_by(Module.position)
         .options(selectinload(Module.lessons.and_(Lesson.archived_at.is_(None))))
     ))

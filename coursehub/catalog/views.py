@@ -8,6 +8,7 @@ from coursehub.catalog.content_markdown import render_markdown
 from coursehub.catalog.offers import call_to_action, format_price
 from coursehub.catalog.queries import catalog_cards, course_by_slug, syllabus
 from coursehub.learning.access import CourseAccess
+from coursehub.learning.progress import completed_lesson_ids, percent
 from coursehub.paths import COURSES_DIR
 
 
@@ -35,9 +36,11 @@ def course(slug: str):
     modules = syllabus(found)
     lessons = [lesson for module in modules for lesson in module.lessons]
     access = CourseAccess(current_user, found)
-    return render_template("catalog/course.html", course=found, modules=modules,
-                           offer=call_to_action(current_user, found, lessons[0] if lessons else None),
-                           openable={lesson.id for lesson in lessons if access.can_view(lesson)})
+    completed = completed_lesson_ids(current_user, [lesson.id for lesson in lessons])
+    return render_template("catalog/course.html", course=found, modules=modules, access=access,
+                           offer=call_to_action(current_user, found, lessons[0] if lessons else None, access),
+                           openable={lesson.id for lesson in lessons if access.can_view(lesson)},
+                           completed=completed, percent=percent(len(completed), len(lessons)))
 
 
 @cache

@@ -2,20 +2,24 @@
 
 A lesson is visible to a user when its module is published (staff see drafts too) and one of these holds:
 the lesson is a free preview; the course is free and the user is signed in; the user holds an active
-entitlement to the course. Authors and admins see everything.
+entitlement to the course. A module with a drip delay opens that many days after the learner enrolled
+(previews stay open: they are the course's shop window). Authors and admins see everything.
+
+Decided here: an unverified learner sees what a verified one sees (verification guards buying, not
+reading); a revoked or suspended entitlement opens nothing.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from coursehub.accounts.models import Role
-from coursehub.catalog.models import Course, Lesson
+from coursehub.catalog.models import Course, Lesson, Module
 from coursehub.db_types import utcnow
 from coursehub.extensions import db
-from coursehub.learning.models import Entitlement, EntitlementStatus
+from coursehub.learning.models import Enrollment, Entitlement, EntitlementStatus
 
 
 def is_staff(user) -> bool:
@@ -29,6 +33,13 @@ def has_active_entitlement(user, course: Course) -> bool:
         select(Entitlement.id).where(Entitlement.user_id == user.id, Entitlement.course_id == course.id,
                                      Entitlement.status == EntitlementStatus.ACTIVE).limit(1)
     ) is not None
+
+
+def find_enrollment(user, course: Course) -> Enrollment | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(select(Enrollment).where(Enrollment.user_id == user.id,
+                                                      Enrollment.course_id == course.id))
 
 
 def can_open_course(user, course: Course) -> bool:
@@ -50,12 +61,31 @@ class CourseAccess:
         self.user, self.course, self.now = user, course, now or utcnow()
         self.staff = is_staff(user)
         self._opens_course: bool | None = None
+        self._enrollment: Enrollment | bool | None = False  # False: not looked up yet
 
     @property
     def opens_course(self) -> bool:
         if self._opens_course is None:
             self._opens_course = can_open_course(self.user, self.course)
         return self._opens_course
+
+    @property
+    def enrollment(self) -> Enrollment | None:
+        if self._enrollment is False:
+            self._enrollment = find_enrollment(self.user, self.course)
+        return self._enrollment
+
+    def opens_at(self, module: Module) -> datetime | None:
+        """When a drip module opens for this learner; None when it is open (or can't be dated yet)."""
+        if not module.drip_days or self.staff or self.enrollment is None:
+            return None
+        opens = self.enrollment.enrolled_at + timedelta(days=module.drip_days)
+        return opens if opens > self.now else None
+
+    def drip_locked(self, module: Module) -> bool:
+        if not module.drip_days or self.staff:
+            return False
+        return self.enrollment is None or self.opens_at(module) is not None
 
     def can_view(self, lesson: Lesson) -> bool:
         if lesson.archived_at is not None or lesson.course_id != self.course.id:
@@ -67,7 +97,9 @@ class CourseAccess:
             return False
         if course.archived_at is not None or course.published_at is None or course.published_at > self.now:
             return False
-        return lesson.is_preview or self.opens_course
+        if lesson.is_preview:
+            return True
+        return self.opens_course and not self.drip_locked(module)
 
 
 def can_view_lesson(user, lesson: Lesson, now: datetime | None = None) -> bool:

@@ -1,0 +1,60 @@
+"""The JSON endpoint the lesson page's script reports playback to (every 15 s, on pause, on leaving)."""
+
+import math
+
+from flask import request
+from flask_login import current_user, login_required
+
+from coursehub.catalog.models import Lesson
+from coursehub.errors import json_error
+from coursehub.extensions import db
+from coursehub.learning import bp
+from coursehub.learning.access import can_view_lesson
+from coursehub.learning.completion import finish_if_complete
+from coursehub.learning.progress import ProgressError, check_position, record_heartbeat
+
+MAX_CLIENT_MS = 2**53  # a JavaScript Date.now() fits; anything larger is not a timestamp
+
+
+def _report() -> dict:
+    """The report as sent: a JSON body (fetch) or a form body (navigator.sendBeacon)."""
+    if request.is_json:
+        body = request.get_json(silent=True)
+        return body if isinstance(body, dict) else {}
+    return request.form.to_dict()
+
+
+def _number(value):
+    """Form bodies carry text; JSON carries numbers. Both reach check_position as a number or None."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return value
+
+
+@bp.post("/api/lessons/<int:lesson_id>/progress")
+@login_required
+def report_progress(lesson_id: int):
+    lesson = db.session.get(Lesson, lesson_id)
+    if lesson is None or not can_view_lesson(current_user, lesson):
+        return json_error(403, "forbidden", "You can't record progress on this lesson.")
+    report = _report()
+    try:
+        position = check_position(lesson, _number(report.get("position")))
+    except ProgressError as error:
+        return json_error(400, "invalid_position", str(error))
+    reported_at = _client_ms(_number(report.get("reported_at")))
+    if reported_at is None:
+        return json_error(400, "invalid_reported_at", "reported_at must be the client's time in milliseconds")
+    just_completed = record_heartbeat(current_user, lesson, position, reported_at)
+    certificate = finish_if_complete(current_user, lesson.course) if just_completed else None
+    db.session.commit()
+    return {"ok": True, "just_completed": just_completed, "certificate_issued": certificate is not None}
+
+
+def _client_ms(value) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return int(value) if 0 <= value < MAX_CLIENT_MS else None

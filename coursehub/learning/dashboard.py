@@ -1,0 +1,75 @@
+"""The learner's dashboard, built in a fixed number of queries however many courses and lessons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from coursehub.catalog.models import Course, Lesson, Module
+from coursehub.catalog.queries import published_modules_clause
+from coursehub.db_types import utcnow
+from coursehub.extensions import db
+from coursehub.learning.models import Certificate, Enrollment, Entitlement, EntitlementStatus
+from coursehub.learning.progress import percent, progress_for
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    course: Course
+    has_access: bool
+    completed: int
+    total: int
+    last_activity_at: datetime | None
+    resume_lesson: Lesson | None
+    resume_seconds: int
+    next_lesson: Lesson | None
+    certificate: Certificate | None
+
+    @property
+    def percent(self) -> int:
+        return percent(self.completed, self.total)
+
+
+def dashboard_for(user) -> list[DashboardRow]:
+    enrollments = list(db.session.scalars(
+        select(Enrollment).where(Enrollment.user_id == user.id)
+        .options(joinedload(Enrollment.course))
+        .order_by(Enrollment.last_activity_at.desc().nulls_last(), Enrollment.enrolled_at.desc())))
+    course_ids = [enrollment.course_id for enrollment in enrollments]
+    if not course_ids:
+        return []
+    lessons = list(db.session.scalars(
+        select(Lesson).join(Module, Lesson.module_id == Module.id)
+        .where(Lesson.course_id.in_(course_ids), Lesson.archived_at.is_(None),
+               *published_modules_clause(utcnow()))
+        .order_by(Lesson.course_id, Module.position, Lesson.position)))
+    progress = progress_for(user, [lesson.id for lesson in lessons])
+    certificates = {c.course_id: c for c in db.session.scalars(
+        select(Certificate).where(Certificate.user_id == user.id, Certificate.course_id.in_(course_ids)))}
+    entitled = set(db.session.scalars(
+        select(Entitlement.course_id).where(Entitlement.user_id == user.id,
+                                            Entitlement.course_id.in_(course_ids),
+                                            Entitlement.status == EntitlementStatus.ACTIVE)))
+    by_course: dict[int, list[Lesson]] = {}
+    for lesson in lessons:
+        by_course.setdefault(lesson.course_id, []).append(lesson)
+    return [_row(enrollment, by_course.get(enrollment.course_id, []), progress,
+                 certificates.get(enrollment.course_id),
+                 enrollment.course.is_free or enrollment.course_id in entitled)
+            for enrollment in enrollments]
+
+
+def _row(enrollment: Enrollment, lessons: list[Lesson], progress, certificate, has_access) -> DashboardRow:
+    done = [lesson for lesson in lessons if lesson.id in progress and progress[lesson.id].completed_at]
+    resume = next((lesson for lesson in lessons if lesson.id == enrollment.last_lesson_id), None)
+    resume_seconds = int(progress[resume.id].position_seconds) if resume and resume.id in progress else 0
+    start = lessons.index(resume) if resume else 0
+    upcoming = lessons[start + 1:] + lessons[:start + 1] if resume else lessons
+    next_lesson = next((lesson for lesson in upcoming if lesson not in done), None)
+    return DashboardRow(course=enrollment.course, has_access=has_access, completed=len(done),
+                        total=len(lessons), last_activity_at=enrollment.last_activity_at,
+                        resume_lesson=resume, resume_seconds=resume_seconds, next_lesson=next_lesson,
+                        certificate=certificate)
