@@ -2,9 +2,9 @@
 
 import re
 
+from coursehub.db_types import utcnow
 from coursehub.extensions import db
 from coursehub.learning.models import Enrollment, LessonProgress
-from coursehub.db_types import utcnow
 from tests.factories import grant, make_course, make_user
 from tests.helpers import page_text
 
