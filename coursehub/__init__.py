@@ -67,11 +67,14 @@ def register_blueprints(app: Flask) -> None:
     from coursehub.learning import media as _learning_media  # noqa: F401
     from coursehub.learning import views as _learning_views  # noqa: F401
     from coursehub.mail import register_mail
+    from coursehub.quizzes import bp as quizzes_bp
+    from coursehub.quizzes import views as _quizzes_views  # noqa: F401
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(catalog_bp)
     app.register_blueprint(learning_bp)
+    app.register_blueprint(quizzes_bp)
     register_mail(app)
 
 

@@ -99,3 +99,39 @@ def grant(app, user: UserRecord, course: CourseRecord, status: str = "active", s
         if enroll:
             db.session.add(Enrollment(user_id=user.id, course_id=course.id))
         db.session.commit()
+
+
+SAMPLE_QUESTIONS = (
+    {"key": "pick-one", "kind": "single", "prompt": "Which muscle flexes the hip?",
+     "options": [["a", "Iliopsoas"], ["b", "Triceps"], ["c", "Deltoid"]], "answer": "a",
+     "explanation": "The iliopsoas is the main hip flexor."},
+    {"key": "pick-all", "kind": "multiple", "prompt": "Which are red flags?",
+     "options": [["a", "Saddle numbness"], ["b", "Fever with back pain"], ["c", "Stiff mornings"]],
+     "answer": ["a", "b"], "explanation": "Saddle numbness and fever need a clinician at once."},
+    {"key": "true-or-false", "kind": "true_false", "prompt": "AIS holds each stretch for two seconds.",
+     "options": [], "answer": True, "explanation": "Short holds avoid the stretch reflex."},
+    {"key": "in-order", "kind": "ordering", "prompt": "Put the steps in order.",
+     "options": [["s2", "Lift the leg"], ["s1", "Lie down"], ["s3", "Return"]], "answer": ["s1", "s2", "s3"],
+     "explanation": "Set up, move, come back."},
+    {"key": "which-side", "kind": "side", "prompt": "Stretching the left hamstring, which leg lifts?",
+     "options": [["left", "Left"], ["right", "Right"]], "answer": "left",
+     "explanation": "The leg being stretched is the one that lifts."},
+)
+
+
+def make_quiz(app, course: CourseRecord, draw: int = 5, pass_mark: int = 80, max_attempts: int = 0,
+              wait_minutes: int = 0, partial_credit: bool = False, questions=SAMPLE_QUESTIONS) -> int:
+    """A quiz on the course's first module whose questions point at its first lesson. :return: its id."""
+    from coursehub.catalog.models import Module, Quiz, QuizQuestion
+
+    with app.app_context():
+        module = db.session.query(Module).filter_by(course_id=course.id, position=1).one()
+        quiz = Quiz(module=module, title="Check your understanding", pass_mark=pass_mark,
+                    max_attempts=max_attempts, wait_minutes=wait_minutes, draw=draw,
+                    partial_credit=partial_credit)
+        db.session.add(quiz)
+        for position, spec in enumerate(questions, start=1):
+            db.session.add(QuizQuestion(quiz=quiz, position=position, lesson_slug=course.lesson_slugs[0],
+                                        at_seconds=42, **spec))
+        db.session.commit()
+        return quiz.id

@@ -13,7 +13,7 @@ from coursehub.catalog.content_toml import toml_assignments, toml_table_array
 
 QUESTION_TYPES = ("single", "multiple", "true_false", "ordering", "side")
 SIDE_OPTION_IDS = ("left", "right", "both", "neither")
-QUIZ_KEYS = ("title", "pass_mark", "max_attempts", "wait_minutes", "draw", "questions")
+QUIZ_KEYS = ("title", "pass_mark", "max_attempts", "wait_minutes", "draw", "partial_credit", "questions")
 QUESTION_KEYS = ("id", "type", "prompt", "options", "answer", "explanation", "lesson", "at")
 OPTION_KEYS = ("id", "text")
 
@@ -48,6 +48,7 @@ class QuizFile:
     wait_minutes: int
     draw: int
     questions: tuple[QuestionFile, ...]
+    partial_credit: bool = False  # multiple-choice questions score the share of right choices
 
 
 def read_quiz(path: Path, problems: Problems, lessons: Mapping[str, int] | None) -> QuizFile | None:
@@ -67,6 +68,7 @@ def read_quiz(path: Path, problems: Problems, lessons: Mapping[str, int] | None)
         "pass_mark": table.integer("pass_mark", minimum=1, maximum=100),
         "max_attempts": table.integer("max_attempts"),
         "wait_minutes": table.integer("wait_minutes"),
+        "partial_credit": table.flag("partial_credit", default=False),
     }
     pool = table.tables("questions")
     questions = [_question(question, lessons) for question in pool or ()]
@@ -218,6 +220,7 @@ def quiz_text(quiz: QuizFile) -> str:
         ("max_attempts", quiz.max_attempts),
         ("wait_minutes", quiz.wait_minutes),
         ("draw", quiz.draw),
+        ("partial_credit", True if quiz.partial_credit else None),
     ])
     questions = toml_table_array("questions", (_question_pairs(question) for question in quiz.questions))
     return "\n".join([*head, "", *questions, ""])

@@ -71,7 +71,7 @@ def _lesson_file(folder: Path, lesson: Lesson) -> LessonFile:
 
 def _quiz_file(quiz: Quiz) -> QuizFile:
     return QuizFile(title=quiz.title, pass_mark=quiz.pass_mark, max_attempts=quiz.max_attempts,
-                    wait_minutes=quiz.wait_minutes, draw=quiz.draw,
+                    wait_minutes=quiz.wait_minutes, draw=quiz.draw, partial_credit=quiz.partial_credit,
                     questions=tuple(_question_file(q) for q in _current(quiz.questions)))
 
 

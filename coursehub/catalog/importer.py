@@ -164,6 +164,7 @@ def _import_quiz(importer: _Importer, module: Module, quiz_file: QuizFile | None
     quiz = importer.upsert("quizzes", quiz, lambda: Quiz(module=module), {
         "title": quiz_file.title, "pass_mark": quiz_file.pass_mark, "max_attempts": quiz_file.max_attempts,
         "wait_minutes": quiz_file.wait_minutes, "draw": quiz_file.draw,
+        "partial_credit": quiz_file.partial_credit,
     })
     questions = {question.key: question for question in quiz.questions}
     for position, question_file in enumerate(quiz_file.questions, start=1):

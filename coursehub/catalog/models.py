@@ -140,6 +140,7 @@ class Quiz(db.Model):
     max_attempts: Mapped[int] = mapped_column(Integer, default=0)
     wait_minutes: Mapped[int] = mapped_column(Integer, default=0)
     draw: Mapped[int] = mapped_column(Integer)
+    partial_credit: Mapped[bool] = mapped_column(Boolean, default=False)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     module: Mapped[Module] = relationship(back_populates="quiz")

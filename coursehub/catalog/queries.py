@@ -63,5 +63,5 @@ def syllabus(course: Course, now: datetime | None = None, include_drafts: bool =
         select(Module)
         .where(Module.course_id == course.id, *shown)
         .order_by(Module.position)
-        .options(selectinload(Module.lessons.and_(Lesson.archived_at.is_(None))))
+        .options(selectinload(Module.lessons.and_(Lesson.archived_at.is_(None))), selectinload(Module.quiz))
     ))

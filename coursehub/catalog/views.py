@@ -10,6 +10,7 @@ from coursehub.catalog.queries import catalog_cards, course_by_slug, syllabus
 from coursehub.learning.access import CourseAccess
 from coursehub.learning.progress import completed_lesson_ids, percent
 from coursehub.paths import COURSES_DIR
+from coursehub.quizzes.services import passed_quiz_ids
 
 
 @bp.app_template_filter("price")
@@ -37,10 +38,13 @@ def course(slug: str):
     lessons = [lesson for module in modules for lesson in module.lessons]
     access = CourseAccess(current_user, found)
     completed = completed_lesson_ids(current_user, [lesson.id for lesson in lessons])
+    quizzes = [module.quiz for module in modules if module.quiz and module.quiz.archived_at is None]
+    passed = passed_quiz_ids(current_user, [quiz.id for quiz in quizzes])
     return render_template("catalog/course.html", course=found, modules=modules, access=access,
                            offer=call_to_action(current_user, found, lessons[0] if lessons else None, access),
                            openable={lesson.id for lesson in lessons if access.can_view(lesson)},
-                           completed=completed, percent=percent(len(completed), len(lessons)))
+                           completed=completed, passed=passed,
+                           percent=percent(len(completed) + len(passed), len(lessons) + len(quizzes)))
 
 
 @cache

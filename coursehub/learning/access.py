@@ -87,19 +87,31 @@ class CourseAccess:
             return False
         return self.enrollment is None or self.opens_at(module) is not None
 
+    def _module_published(self, module: Module) -> bool:
+        course = self.course
+        if module.archived_at is not None or not module.is_published(self.now):
+            return False
+        published_at = course.published_at
+        return course.archived_at is None and published_at is not None and published_at <= self.now
+
     def can_view(self, lesson: Lesson) -> bool:
         if lesson.archived_at is not None or lesson.course_id != self.course.id:
             return False
         if self.staff:
             return True
-        module, course = lesson.module, self.course
-        if module.archived_at is not None or not module.is_published(self.now):
-            return False
-        if course.archived_at is not None or course.published_at is None or course.published_at > self.now:
+        if not self._module_published(lesson.module):
             return False
         if lesson.is_preview:
             return True
-        return self.opens_course and not self.drip_locked(module)
+        return self.opens_course and not self.drip_locked(lesson.module)
+
+    def can_take_quiz(self, module: Module) -> bool:
+        """A module's quiz is open to whoever may open the module's lessons (not to preview watchers)."""
+        if module.course_id != self.course.id or module.archived_at is not None:
+            return False
+        if self.staff:
+            return True
+        return self._module_published(module) and self.opens_course and not self.drip_locked(module)
 
 
 def can_view_lesson(user, lesson: Lesson, now: datetime | None = None) -> bool:

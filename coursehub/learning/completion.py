@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from coursehub.catalog.models import Course, Lesson, Module
+from coursehub.catalog.models import Course, Lesson, Module, Quiz
 from coursehub.catalog.queries import published_modules_clause
 from coursehub.db_types import utcnow
 from coursehub.extensions import db
@@ -19,13 +19,25 @@ def course_lesson_ids(course: Course) -> list[int]:
                *published_modules_clause(utcnow()))))
 
 
-def finish_if_complete(user, course: Course):
-    """Issue the certificate once every lesson is complete. :return: the certificate, or None.
+def course_quiz_ids(course: Course) -> list[int]:
+    """The quizzes a learner must pass: one per published module that has one with questions."""
+    return list(db.session.scalars(
+        select(Quiz.id).join(Module, Quiz.module_id == Module.id)
+        .where(Module.course_id == course.id, Quiz.archived_at.is_(None),
+               *published_modules_clause(utcnow()))))
 
-    Module quizzes join this condition when the quiz engine lands (issue: quizzes).
+
+def finish_if_complete(user, course: Course):
+    """Issue the certificate once every lesson is complete and every module quiz passed.
+
+    :return: the certificate, or None while something is left.
     """
-    lesson_ids = course_lesson_ids(course)
+    from coursehub.quizzes.services import passed_quiz_ids
+
+    lesson_ids, quiz_ids = course_lesson_ids(course), course_quiz_ids(course)
     if not lesson_ids or len(completed_lesson_ids(user, lesson_ids)) < len(lesson_ids):
+        return None
+    if len(passed_quiz_ids(user, quiz_ids)) < len(quiz_ids):
         return None
     from coursehub.learning.certificates import issue_certificate
 

@@ -8,20 +8,23 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from coursehub.catalog.models import Course, Lesson, Module
+from coursehub.catalog.models import Course, Lesson, Module, Quiz
 from coursehub.catalog.queries import published_modules_clause
 from coursehub.db_types import utcnow
 from coursehub.extensions import db
 from coursehub.learning.models import Certificate, Enrollment, Entitlement, EntitlementStatus
 from coursehub.learning.progress import percent, progress_for
+from coursehub.quizzes.services import passed_quiz_ids
 
 
 @dataclass(frozen=True)
 class DashboardRow:
     course: Course
     has_access: bool
-    completed: int
-    total: int
+    completed: int  # lessons complete and quizzes passed
+    total: int  # lessons and quizzes
+    lessons_done: int
+    lessons_total: int
     last_activity_at: datetime | None
     resume_lesson: Lesson | None
     resume_seconds: int
@@ -49,6 +52,15 @@ def dashboard_for(user) -> list[DashboardRow]:
     progress = progress_for(user, [lesson.id for lesson in lessons])
     certificates = {c.course_id: c for c in db.session.scalars(
         select(Certificate).where(Certificate.user_id == user.id, Certificate.course_id.in_(course_ids)))}
+    quizzes = db.session.execute(
+        select(Quiz.id, Module.course_id).join(Module, Quiz.module_id == Module.id)
+        .where(Module.course_id.in_(course_ids), Quiz.archived_at.is_(None),
+               *published_modules_clause(utcnow()))).all()
+    passed = passed_quiz_ids(user, [quiz_id for quiz_id, _ in quizzes])
+    quiz_counts: dict[int, tuple[int, int]] = {}
+    for quiz_id, course_id in quizzes:
+        total, done = quiz_counts.get(course_id, (0, 0))
+        quiz_counts[course_id] = (total + 1, done + (quiz_id in passed))
     entitled = set(db.session.scalars(
         select(Entitlement.course_id).where(Entitlement.user_id == user.id,
                                             Entitlement.course_id.in_(course_ids),
@@ -57,19 +69,23 @@ def dashboard_for(user) -> list[DashboardRow]:
     for lesson in lessons:
         by_course.setdefault(lesson.course_id, []).append(lesson)
     return [_row(enrollment, by_course.get(enrollment.course_id, []), progress,
-                 certificates.get(enrollment.course_id),
+                 quiz_counts.get(enrollment.course_id, (0, 0)), certificates.get(enrollment.course_id),
                  enrollment.course.is_free or enrollment.course_id in entitled)
             for enrollment in enrollments]
 
 
-def _row(enrollment: Enrollment, lessons: list[Lesson], progress, certificate, has_access) -> DashboardRow:
-    done = [lesson for lesson in lessons if lesson.id in progress and progress[lesson.id].completed_at]
+def _row(enrollment: Enrollment, lessons: list[Lesson], progress, quizzes: tuple[int, int], certificate,
+         has_access: bool) -> DashboardRow:
+    done = {lesson.id for lesson in lessons if lesson.id in progress and progress[lesson.id].completed_at}
     resume = next((lesson for lesson in lessons if lesson.id == enrollment.last_lesson_id), None)
     resume_seconds = int(progress[resume.id].position_seconds) if resume and resume.id in progress else 0
     start = lessons.index(resume) if resume else 0
     upcoming = lessons[start + 1:] + lessons[:start + 1] if resume else lessons
-    next_lesson = next((lesson for lesson in upcoming if lesson not in done), None)
-    return DashboardRow(course=enrollment.course, has_access=has_access, completed=len(done),
-                        total=len(lessons), last_activity_at=enrollment.last_activity_at,
+    next_lesson = next((lesson for lesson in upcoming if lesson.id not in done), None)
+    quiz_total, quizzes_passed = quizzes
+    return DashboardRow(course=enrollment.course, has_access=has_access,
+                        completed=len(done) + quizzes_passed, total=len(lessons) + quiz_total,
+                        lessons_done=len(done), lessons_total=len(lessons),
+                        last_activity_at=enrollment.last_activity_at,
                         resume_lesson=resume, resume_seconds=resume_seconds, next_lesson=next_lesson,
                         certificate=certificate)

@@ -43,9 +43,13 @@ def lesson(course_slug: str, lesson_slug: str):
         return render_template("learning/locked.html", course=course, lesson=found, offer=offer,
                                opens_at=opens_at), 403
     progress = progress_for(current_user, [found.id]).get(found.id)
+    # ?t=SECONDS (from a quiz's feedback) starts the video where the answer is taught.
+    start_at = request.args.get("t", type=int)
+    if start_at is None or not 0 <= start_at <= found.duration_seconds:
+        start_at = int(progress.position_seconds) if progress else 0
     index = lessons.index(found)
     page = render_template(
-        "learning/lesson.html", course=course, lesson=found, progress=progress,
+        "learning/lesson.html", course=course, lesson=found, progress=progress, start_at=start_at,
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
         video_url=media_url(found, "video", current_user),

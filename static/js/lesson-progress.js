@@ -4,10 +4,14 @@
 (function () {
   "use strict";
   var video = document.getElementById("lesson-video");
-  if (!video || !video.dataset.progressUrl) { return; }
+  if (!video) { return; }
+  var resumeAt = parseFloat(video.dataset.resume || "0");
+  video.addEventListener("loadedmetadata", function () {
+    if (resumeAt > 0 && resumeAt < video.duration - 1) { video.currentTime = resumeAt; }
+  });
+  if (!video.dataset.progressUrl) { return; }
   var url = video.dataset.progressUrl;
   var token = video.dataset.csrfToken;
-  var resumeAt = parseFloat(video.dataset.resume || "0");
   var lastSent = -1;
 
   function report(useBeacon) {
@@ -25,9 +29,6 @@
     }
   }
 
-  video.addEventListener("loadedmetadata", function () {
-    if (resumeAt > 0 && resumeAt < video.duration - 1) { video.currentTime = resumeAt; }
-  });
   setInterval(function () { if (!video.paused) { report(false); } }, 15000);
   video.addEventListener("pause", function () { report(false); });
   video.addEventListener("ended", function () { report(false); });
