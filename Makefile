@@ -43,4 +43,4 @@ lint: $(VENV)/.installed-test
 	@$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) test-results
+	rm -rf $(VENV) test-results reports

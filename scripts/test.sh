@@ -20,13 +20,14 @@ fi
 echo "ruff check ..."
 "$BIN/ruff" check . || exit 1
 
-mkdir -p test-results
-rm -f test-results/*.xml
+# Not test-results/: pytest-playwright empties that folder when a run starts.
+mkdir -p reports
+rm -f reports/*.xml
 status=0
 backends=()
 
 echo "pytest on SQLite ..."
-env -u TEST_DATABASE_URL "$BIN/python" -m pytest -q --junitxml=test-results/sqlite.xml "$@" || status=1
+env -u TEST_DATABASE_URL "$BIN/python" -m pytest -q --junitxml=reports/sqlite.xml "$@" || status=1
 backends+=(sqlite)
 
 postgres_url="${TEST_DATABASE_URL:-}"
@@ -36,7 +37,7 @@ if [ -z "$postgres_url" ] && "$BIN/python" -c \
 fi
 if [ -n "$postgres_url" ]; then
   echo "pytest on PostgreSQL ..."
-  TEST_DATABASE_URL="$postgres_url" "$BIN/python" -m pytest -q --junitxml=test-results/postgresql.xml "$@" \
+  TEST_DATABASE_URL="$postgres_url" "$BIN/python" -m pytest -q --junitxml=reports/postgresql.xml "$@" \
     || status=1
   backends+=(postgresql)
 else
@@ -44,5 +45,5 @@ else
 fi
 
 echo "Backends tested: ${backends[*]}"
-"$BIN/python" scripts/junit_total.py test-results/*.xml
+"$BIN/python" scripts/junit_total.py reports/*.xml
 exit $status
