@@ -57,6 +57,10 @@ def register_blueprints(app: Flask) -> None:
     from coursehub.accounts import bp as accounts_bp
     from coursehub.accounts import login as _accounts_login  # noqa: F401
     from coursehub.accounts import views as _accounts_views  # noqa: F401
+    from coursehub.billing import bp as billing_bp
+    from coursehub.billing import views as _billing_views  # noqa: F401
+    from coursehub.billing import webhook as _billing_webhook  # noqa: F401
+    from coursehub.billing.stripe_client import register_stripe
     from coursehub.catalog import bp as catalog_bp
     from coursehub.catalog import views as _catalog_views  # noqa: F401
     from coursehub.core import bp as core_bp
@@ -75,6 +79,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalog_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(quizzes_bp)
+    app.register_blueprint(billing_bp)
+    register_stripe(app)
     register_mail(app)
 
 
@@ -98,6 +104,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from coursehub.accounts.cli import users_cli
+    from coursehub.billing.cli import orders_cli, stripe_cli
     from coursehub.catalog.cli import courses_cli
     from coursehub.core.cli import demo_cli
     from coursehub.learning.cli import access_cli
@@ -106,5 +113,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(courses_cli)
     app.cli.add_command(access_cli)
+    app.cli.add_command(orders_cli)
+    app.cli.add_command(stripe_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_cli)

@@ -1,12 +1,28 @@
 """Imports every feature's models, so the metadata that migrations compare against is complete."""
 
 from coursehub.accounts.models import User
+from coursehub.billing.models import LedgerEntry, Order, Product, StripeEvent
 from coursehub.catalog.models import Course, Lesson, Module, Quiz, QuizQuestion
 from coursehub.learning.models import Certificate, Enrollment, Entitlement, LessonProgress
 from coursehub.mail.models import OutboxMessage
 from coursehub.quizzes.models import QuizAnswer, QuizAttempt
 
 __all__ = [
-    "Certificate", "Course", "Enrollment", "Entitlement", "Lesson", "LessonProgress", "Module",
-    "OutboxMessage", "Quiz", "QuizAnswer", "QuizAttempt", "QuizQuestion", "User",
+    "Certificate",
+    "Course",
+    "Enrollment",
+    "Entitlement",
+    "LedgerEntry",
+    "Lesson",
+    "LessonProgress",
+    "Module",
+    "Order",
+    "OutboxMessage",
+    "Product",
+    "Quiz",
+    "QuizAnswer",
+    "QuizAttempt",
+    "QuizQuestion",
+    "StripeEvent",
+    "User",
 ]

@@ -5,12 +5,21 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app
 
 
-def content_security_policy(video_base_url: str | None) -> str:
-    """No inline script anywhere: every script is a file under /static, so XSS in content cannot run."""
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def content_security_policy(video_base_url: str | None, stripe_api_base: str | None) -> str:
+    """No inline script anywhere: every script is a file under /static, so XSS in content cannot run.
+
+    form-action also covers where a form's redirect leads, so Buy (303 to Stripe's checkout page) needs
+    Stripe's origin there, or the local stand-in's in the offline demo.
+    """
     media = "media-src 'self'"
     if video_base_url:
-        parts = urlsplit(video_base_url)
-        media += f" {parts.scheme}://{parts.netloc}"
+        media += f" {_origin(video_base_url)}"
+    checkout = _origin(stripe_api_base) if stripe_api_base else "https://checkout.stripe.com"
     return "; ".join((
         "default-src 'self'",
         "script-src 'self'",
@@ -21,7 +30,7 @@ def content_security_policy(video_base_url: str | None) -> str:
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
-        "form-action 'self'",
+        f"form-action 'self' {checkout}",
         "frame-ancestors 'none'",
     ))
 
@@ -40,5 +49,6 @@ def _add_headers(response: Response) -> Response:
 
 
 def register_security_headers(app: Flask) -> None:
-    app.extensions["coursehub.csp"] = content_security_policy(app.config["VIDEO_BASE_URL"])
+    app.extensions["coursehub.csp"] = content_security_policy(app.config["VIDEO_BASE_URL"],
+                                                              app.config["STRIPE_API_BASE"])
     app.after_request(_add_headers)

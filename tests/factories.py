@@ -135,3 +135,17 @@ def make_quiz(app, course: CourseRecord, draw: int = 5, pass_mark: int = 80, max
                                         at_seconds=42, **spec))
         db.session.commit()
         return quiz.id
+
+
+def make_product(app, courses: list[CourseRecord], slug: str, price: int, bundle: bool = False,
+                 title: str | None = None) -> int:
+    from coursehub.billing.models import Product, ProductKind
+    from coursehub.catalog.models import Course
+
+    with app.app_context():
+        product = Product(slug=slug, kind=ProductKind.BUNDLE if bundle else ProductKind.COURSE,
+                          title=title or slug.replace("-", " ").title(), summary="", price_cents=price,
+                          currency="usd", courses=[db.session.get(Course, c.id) for c in courses])
+        db.session.add(product)
+        db.session.commit()
+        return product.id

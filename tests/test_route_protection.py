@@ -24,8 +24,9 @@ GUARDED_PUBLIC = {
     "learning.media",  # a signed URL plus the access rule (tests/learning/test_media.py)
 }
 PUBLIC_ENDPOINTS = OPEN_PAGES | GUARDED_PUBLIC
-# State-changing routes that legitimately take no CSRF token (none yet: the Stripe webhook will be one).
-CSRF_EXEMPT_ENDPOINTS: set[str] = set()
+# State-changing routes that legitimately take no CSRF token: Stripe signs its webhook instead
+# (tests/billing/test_webhook.py checks that an unsigned or forged one changes nothing).
+CSRF_EXEMPT_ENDPOINTS = {"billing.stripe_webhook"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 SAMPLE_VALUES = {"token": "sample-token", "filename": "css/site.css", "path": "x", "code": "sample-code"}
 

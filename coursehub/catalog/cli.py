@@ -5,6 +5,8 @@ from pathlib import Path
 
 import click
 
+from coursehub.billing.products import current_bundles, sync_products
+from coursehub.catalog.content_bundles import dump_bundles, load_bundles
 from coursehub.catalog.content_files import ContentErrors, load_catalog
 from coursehub.catalog.exporter import export_catalog
 from coursehub.catalog.importer import import_catalog
@@ -24,6 +26,7 @@ def import_command(path: Path, publish: bool) -> None:
         raise CommandError(f"{path} is not a folder of courses")
     try:
         courses = load_catalog(path)
+        bundles = load_bundles(path, courses)
     except ContentErrors as errors:
         for error in errors.errors:
             click.echo(f"Error: {error}", err=True)
@@ -33,6 +36,8 @@ def import_command(path: Path, publish: bool) -> None:
                            file=sys.stderr,
                            item_show_func=lambda course: course.slug if course else None) as bar:
         report = import_catalog(courses, publish=publish, on_course=lambda course: bar.update(1, course))
+    for outcome, count in sync_products(courses, bundles).items():
+        getattr(report, outcome)["products"] += count
     db.session.commit()
     if report.is_noop:
         click.echo("Nothing changed: the database already matches the files.")
@@ -48,5 +53,6 @@ def export_command(path: Path) -> None:
         raise CommandError(f"{path} exists and is not a folder")
     path.mkdir(parents=True, exist_ok=True)
     courses = export_catalog(path)
+    dump_bundles(current_bundles(), path)
     click.echo(f"Exported {len(courses)} courses, {sum(len(c.modules) for c in courses)} modules and "
                f"{sum(len(m.lessons) for c in courses for m in c.modules)} lessons to {path}")

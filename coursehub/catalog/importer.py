@@ -21,7 +21,7 @@ from coursehub.catalog.models import Access, Course, Lesson, Module, Quiz, QuizQ
 from coursehub.db_types import utcnow
 from coursehub.extensions import db
 
-KINDS = ("courses", "modules", "lessons", "quizzes", "questions")
+KINDS = ("courses", "modules", "lessons", "quizzes", "questions", "products")
 
 
 @dataclass

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import url_for
 
+from coursehub.billing.stripe_client import payments_enabled
 from coursehub.catalog.models import Course, Lesson
 from coursehub.learning.access import CourseAccess
 
@@ -14,7 +15,7 @@ from coursehub.learning.access import CourseAccess
 class CallToAction:
     kind: str  # signup | start | continue | buy
     label: str
-    url: str | None  # None: shown, but not yet possible (no checkout configured)
+    url: str | None  # None: shown, but not possible here (payments are not configured)
     method: str = "get"
 
 
@@ -46,7 +47,6 @@ def call_to_action(user, course: Course, first_lesson: Lesson | None,
                                 url_for("learning.start", slug=course.slug), method="post")
         return CallToAction("continue", "Start the course",
                             _lesson_url(course, first_lesson) if first_lesson else None)
-    checkout = ("billing.checkout" in current_app.view_functions
-                and url_for("billing.checkout", slug=course.slug))
+    checkout = payments_enabled() and url_for("billing.checkout", slug=course.slug)
     return CallToAction("buy", f"Buy for {format_price(course.price_cents, course.currency)}",
                         checkout or None, method="post")

@@ -3,6 +3,8 @@ from functools import cache
 from flask import abort, render_template
 from flask_login import current_user
 
+from coursehub.billing.products import bundles_with, current_bundle_products
+from coursehub.billing.stripe_client import payments_enabled
 from coursehub.catalog import bp
 from coursehub.catalog.content_markdown import render_markdown
 from coursehub.catalog.offers import call_to_action, format_price
@@ -26,7 +28,8 @@ def minutes_filter(seconds: int) -> str:
 
 @bp.get("/")
 def index():
-    return render_template("catalog/index.html", cards=catalog_cards())
+    return render_template("catalog/index.html", cards=catalog_cards(),
+                           bundles=current_bundle_products() if payments_enabled() else [])
 
 
 @bp.get("/courses/<slug>")
@@ -40,11 +43,12 @@ def course(slug: str):
     completed = completed_lesson_ids(current_user, [lesson.id for lesson in lessons])
     quizzes = [module.quiz for module in modules if module.quiz and module.quiz.archived_at is None]
     passed = passed_quiz_ids(current_user, [quiz.id for quiz in quizzes])
-    return render_template("catalog/course.html", course=found, modules=modules, access=access,
-                           offer=call_to_action(current_user, found, lessons[0] if lessons else None, access),
+    offer = call_to_action(current_user, found, lessons[0] if lessons else None, access)
+    return render_template("catalog/course.html", course=found, modules=modules, access=access, offer=offer,
                            openable={lesson.id for lesson in lessons if access.can_view(lesson)},
                            completed=completed, passed=passed,
-                           percent=percent(len(completed) + len(passed), len(lessons) + len(quizzes)))
+                           percent=percent(len(completed) + len(passed), len(lessons) + len(quizzes)),
+                           bundles=bundles_with(found) if offer.kind == "buy" and offer.url else [])
 
 
 @cache

@@ -1,0 +1,37 @@
+"""The one place the app builds its Stripe client.
+
+Real Stripe by default; with STRIPE_API_BASE (tests and the offline demo only, refused in production)
+the same SDK talks to the local stand-in in coursehub/stripe_fake/.
+"""
+
+from __future__ import annotations
+
+import stripe
+from flask import Flask, current_app
+
+# stripe-python 16 writes a telemetry id file into ~/.config on the first request unless told not to.
+stripe.enable_telemetry = False
+
+
+class PaymentsNotConfigured(RuntimeError):
+    """STRIPE_SECRET_KEY is not set: checkout is off."""
+
+
+def stripe_client() -> stripe.StripeClient:
+    client = current_app.extensions.get("coursehub.stripe")
+    if client is None:
+        raise PaymentsNotConfigured("STRIPE_SECRET_KEY is not set")
+    return client
+
+
+def payments_enabled() -> bool:
+    return current_app.extensions.get("coursehub.stripe") is not None
+
+
+def register_stripe(app: Flask) -> None:
+    key = app.config["STRIPE_SECRET_KEY"]
+    if not key:
+        return
+    base = app.config["STRIPE_API_BASE"]
+    app.extensions["coursehub.stripe"] = stripe.StripeClient(
+        key, base_addresses={"api": base} if base else None, max_network_retries=2)

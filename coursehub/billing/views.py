@@ -1,0 +1,81 @@
+"""Buy buttons, the success page, and the cancel path."""
+
+import stripe
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from coursehub.accounts.views import safe_next
+from coursehub.billing import bp
+from coursehub.billing.checkout import CheckoutError, owned_courses, start_checkout
+from coursehub.billing.fulfillment import fulfill_checkout
+from coursehub.billing.models import Order, OrderStatus, Product, ProductKind
+from coursehub.billing.stripe_client import payments_enabled
+from coursehub.core.templating import external_url
+from coursehub.extensions import db
+
+
+def _product(slug: str, kind: ProductKind) -> Product:
+    product = db.session.scalar(select(Product).where(Product.slug == slug, Product.kind == kind,
+                                                      Product.archived_at.is_(None)))
+    if product is None or not payments_enabled():
+        abort(404)
+    return product
+
+
+def _buy(product: Product, back_to: str):
+    owned = owned_courses(current_user, product)
+    if product.kind is ProductKind.COURSE and owned:
+        flash("You already own this course.", "info")
+        return redirect(url_for("catalog.course", slug=owned[0].slug))
+    if product.kind is ProductKind.BUNDLE and owned and request.form.get("confirm") != "yes":
+        return render_template("billing/confirm_bundle.html", product=product, owned=owned)
+    try:
+        checkout_url = start_checkout(current_user, product, external_url("billing.success"),
+                                      external_url("billing.cancelled", next=back_to))
+    except CheckoutError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(back_to)
+    db.session.commit()
+    return redirect(checkout_url, code=303)
+
+
+@bp.post("/courses/<slug>/buy")
+@login_required
+def checkout(slug: str):
+    """The course page's Buy button: one paid course."""
+    product = _product(slug, ProductKind.COURSE)
+    return _buy(product, url_for("catalog.course", slug=slug))
+
+
+@bp.post("/bundles/<slug>/buy")
+@login_required
+def checkout_bundle(slug: str):
+    product = _product(slug, ProductKind.BUNDLE)
+    return _buy(product, url_for("catalog.index"))
+
+
+@bp.get("/checkout/success")
+@login_required
+def success():
+    """Where Stripe sends the learner after paying. It fulfils too, in case the webhook is slow."""
+    session_id = request.args.get("session_id", "")
+    order = db.session.scalar(select(Order).where(Order.checkout_session_id == session_id))
+    if order is None or order.user_id != current_user.id:
+        abort(404)
+    if order.status is OrderStatus.PENDING:
+        try:
+            fulfill_checkout(session_id)
+            db.session.commit()
+        except stripe.StripeError:
+            db.session.rollback()  # the webhook will finish it; the page says "processing" meanwhile
+    return render_template("billing/success.html", order=order, courses=order.product.courses)
+
+
+@bp.get("/checkout/cancelled")
+@login_required
+def cancelled():
+    flash("Checkout was cancelled: you have not been charged.", "info")
+    return redirect(safe_next(request.args.get("next")) or url_for("catalog.index"))
+
