@@ -1,6 +1,6 @@
 """Transactional mail: templates, the outbox, and delivery after commit."""
 
-from flask import Flask, Response, current_app
+from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -18,16 +18,17 @@ def _after_rollback(session: Session) -> None:
     session.info.pop("outbox_new", None)
 
 
-def _deliver_after_request(response: Response) -> Response:
-    """Send what this request committed; a failure leaves it in the outbox for the next retry."""
+def _deliver_committed(_error: BaseException | None = None) -> None:
+    """Send what this request or CLI command committed, once its work is done and (for a request) its
+    response has gone; a failure leaves the message in the outbox for the next retry."""
     ids = take_committed_ids(db.session)
     if ids and current_app.config["MAIL_SEND_AFTER_COMMIT"]:
         deliver(ids)
-    return response
 
 
 def register_mail(app: Flask) -> None:
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_rollback", _after_rollback)
-    app.after_request(_deliver_after_request)
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first, while the session is still there.
+    app.teardown_appcontext(_deliver_committed)
