@@ -71,7 +71,8 @@ def test_asking_for_more_than_remains_is_refused_with_a_clear_message(app, runne
     runner.invoke(args=["orders", "refund", str(bought.id), "--amount", "40"])
     result = runner.invoke(args=["orders", "refund", str(bought.id), "--amount", "10"])
     assert result.exit_code == 2
-    assert result.output.strip() == f"Error: Only $9 of order {bought.id} can still be refunded; $10 is more than that."
+    expected = f"Error: Only $9 of order {bought.id} can still be refunded; $10 is more than that."
+    assert result.output.strip() == expected
     assert refunds_at_stripe(shop) == 1
 
 
