@@ -107,12 +107,12 @@ def database_url(tmp_path_factory, smtp_controller):
 
 
 @pytest.fixture
-def committed_app(tmp_path, smtp_controller):
+def committed_app(tmp_path, smtp_controller, app_settings):
     """An app on its own database whose commits are real, for tests of concurrent writers."""
     import flask_migrate
 
     url = fresh_database("concurrency", tmp_path)
-    app = create_app(settings_for(url, smtp_controller))
+    app = create_app(settings_for(url, smtp_controller, **app_settings))
     with app.app_context():
         flask_migrate.upgrade()
     yield app
