@@ -2,7 +2,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-FLASK := COURSEHUB_ENV=demo SECRET_KEY="$$(cat instance/secret_key)" $(BIN)/flask --app wsgi
+# Without STRIPE_SECRET_KEY, the demo pays through the local Stripe stand-in (no real charges).
+STRIPE_DEMO := $(if $(STRIPE_SECRET_KEY),,STRIPE_SECRET_KEY=sk_test_coursehub_demo \
+	STRIPE_API_BASE=http://127.0.0.1:12111 STRIPE_WEBHOOK_SECRET="$$(cat instance/webhook_secret)")
+FLASK := COURSEHUB_ENV=demo SECRET_KEY="$$(cat instance/secret_key)" $(STRIPE_DEMO) $(BIN)/flask --app wsgi
 
 .PHONY: run test lint clean
 
@@ -26,14 +29,17 @@ instance/secret_key:
 	@mkdir -p instance
 	@$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 
+instance/webhook_secret:
+	@mkdir -p instance
+	@$(BIN)/python -c 'import secrets; print("whsec_" + secrets.token_hex(24))' > $@
+
 ## run: serve the school on http://127.0.0.1:5000 (SQLite under instance/, or DATABASE_URL)
-run: $(VENV)/.installed-app instance/secret_key
+run: $(VENV)/.installed-app instance/secret_key instance/webhook_secret
 	@$(FLASK) db upgrade
 	@$(FLASK) courses import --publish
 	@echo "Demo accounts (demo only, never in production):"
 	@$(FLASK) demo seed
-	@echo "CourseHub: serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
-	@$(FLASK) run --host 127.0.0.1 --port 5000
+	@$(FLASK) demo serve --port 5000
 
 ## test: ruff, then the whole suite on SQLite, then on PostgreSQL when one is there
 test: $(VENV)/.installed-test

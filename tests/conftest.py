@@ -202,19 +202,30 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory, smtp_controller):
-    """The real app on a real port with its own committed database, for the browser."""
+    """The real app on a real port with its own committed database, the shipped courses, and the Stripe
+    stand-in delivering signed webhooks to it, for the browser."""
     import flask_migrate
+
+    from coursehub.billing.products import sync_products
+    from coursehub.catalog.content_bundles import load_bundles
+    from coursehub.stripe_fake import FakeStripe
 
     url = fresh_database("live", tmp_path_factory.mktemp("live"))
     port = free_port()
-    app = create_app(settings_for(url, smtp_controller, BASE_URL=f"http://127.0.0.1:{port}",
-                                   TESTING=False))
+    fake = FakeStripe("sk_test_live_server_suite", webhook_url=f"http://127.0.0.1:{port}/stripe/webhook",
+                      production=False, redirect_wait=5)
+    fake.start()
+    app = create_app(settings_for(url, smtp_controller, BASE_URL=f"http://127.0.0.1:{port}", TESTING=False,
+                                  STRIPE_SECRET_KEY=fake.api_key, STRIPE_API_BASE=fake.base_url,
+                                  STRIPE_WEBHOOK_SECRET=fake.webhook_secret))
     with app.app_context():
         flask_migrate.upgrade()
-        import_catalog(load_catalog(COURSES_DIR), publish=True)
+        courses = load_catalog(COURSES_DIR)
+        import_catalog(courses, publish=True)
+        sync_products(courses, load_bundles(COURSES_DIR, courses))
         db.session.commit()
     server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield app
@@ -222,6 +233,7 @@ def live_server(tmp_path_factory, smtp_controller):
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()
+        fake.stop()
         with app.app_context():
             db.session.remove()
             db.engine.dispose()

@@ -16,7 +16,7 @@ def test_sign_up_verify_and_log_in(page: Page, smtp_controller):
     password = "a long enough password"
 
     page.goto("/")
-    page.get_by_role("link", name="Sign up").click()
+    page.get_by_role("link", name="Sign up", exact=True).click()
     page.get_by_label("Your name").fill("Ada")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
