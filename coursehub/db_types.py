@@ -1,8 +1,9 @@
 """Column types shared by every feature's models."""
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -32,3 +33,12 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def str_enum(kind: type[enum.Enum], name: str, length: int = 16) -> Enum:
+    """A Python enum stored as its value in a VARCHAR with a CHECK constraint.
+
+    Not a native PostgreSQL enum: adding a value later is then an ordinary migration on every database.
+    """
+    return Enum(kind, native_enum=False, length=length, validate_strings=True, create_constraint=True,
+                name=name, values_callable=lambda items: [item.value for item in items])

@@ -4,7 +4,7 @@ from email_validator import EmailNotValidError, validate_email
 
 
 class InvalidEmail(ValueError):
-    pass
+    """The address can't be used; the message says why, in words fit for the person who typed it."""
 
 
 def normalize_email(raw: str) -> str:

@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Enum, Integer, String
+from sqlalchemy import CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coursehub.db_types import UTCDateTime, utcnow
+from coursehub.db_types import UTCDateTime, str_enum, utcnow
 from coursehub.extensions import db
 
 
@@ -31,11 +31,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(80))
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=16, values_callable=lambda roles: [r.value for r in roles],
-             validate_strings=True, create_constraint=True, name="role"),
-        default=Role.LEARNER,
-    )
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"), default=Role.LEARNER)
     password_hash: Mapped[str] = mapped_column(String(255))
     # Bumped when the password changes, so every other session and remember-me cookie ends.
     session_version: Mapped[int] = mapped_column(Integer, default=1)

@@ -13,7 +13,6 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Column,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -21,13 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coursehub.db_types import UTCDateTime, utcnow
+from coursehub.db_types import UTCDateTime, str_enum, utcnow
 from coursehub.extensions import db
-
-
-def _enum(kind: type[enum.Enum], name: str) -> Enum:
-    return Enum(kind, native_enum=False, length=16, values_callable=lambda items: [i.value for i in items],
-                validate_strings=True, create_constraint=True, name=name)
 
 
 class ProductKind(enum.StrEnum):
@@ -51,7 +45,7 @@ class Product(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
-    kind: Mapped[ProductKind] = mapped_column(_enum(ProductKind, "product_kind"))
+    kind: Mapped[ProductKind] = mapped_column(str_enum(ProductKind, "product_kind"))
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(String(500), default="")
     price_cents: Mapped[int] = mapped_column(Integer)
@@ -87,9 +81,10 @@ class Order(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
-    status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus, "order_status"),
+    status: Mapped[OrderStatus] = mapped_column(str_enum(OrderStatus, "order_status"),
                                                 default=OrderStatus.PENDING)
-    access: Mapped[AccessState] = mapped_column(_enum(AccessState, "order_access"), default=AccessState.NONE)
+    access: Mapped[AccessState] = mapped_column(str_enum(AccessState, "order_access"),
+                                                default=AccessState.NONE)
     list_price_cents: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3))
     amount_paid_cents: Mapped[int | None] = mapped_column(Integer)  # after any promotion code
@@ -127,7 +122,7 @@ class LedgerEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    kind: Mapped[LedgerKind] = mapped_column(_enum(LedgerKind, "ledger_kind"))
+    kind: Mapped[LedgerKind] = mapped_column(str_enum(LedgerKind, "ledger_kind"))
     amount_cents: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3))
     stripe_ref: Mapped[str] = mapped_column(String(255), unique=True)

@@ -14,7 +14,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -23,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coursehub.db_types import UTCDateTime, utcnow
+from coursehub.db_types import UTCDateTime, str_enum, utcnow
 from coursehub.extensions import db
 
 
@@ -44,9 +43,7 @@ class Course(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     subtitle: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text)
-    access: Mapped[Access] = mapped_column(
-        Enum(Access, native_enum=False, length=8, values_callable=lambda items: [i.value for i in items],
-             validate_strings=True, create_constraint=True, name="access"))
+    access: Mapped[Access] = mapped_column(str_enum(Access, "access", length=8))
     price_cents: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3))
     position: Mapped[int] = mapped_column(Integer)

@@ -5,16 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Enum, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coursehub.db_types import UTCDateTime, utcnow
+from coursehub.db_types import UTCDateTime, str_enum, utcnow
 from coursehub.extensions import db
-
-
-def _enum(kind: type[enum.Enum], name: str) -> Enum:
-    return Enum(kind, native_enum=False, length=16, values_callable=lambda items: [i.value for i in items],
-                validate_strings=True, create_constraint=True, name=name)
 
 
 class EntitlementSource(enum.StrEnum):
@@ -45,8 +40,8 @@ class Entitlement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
-    source: Mapped[EntitlementSource] = mapped_column(_enum(EntitlementSource, "entitlement_source"))
-    status: Mapped[EntitlementStatus] = mapped_column(_enum(EntitlementStatus, "entitlement_status"),
+    source: Mapped[EntitlementSource] = mapped_column(str_enum(EntitlementSource, "entitlement_source"))
+    status: Mapped[EntitlementStatus] = mapped_column(str_enum(EntitlementStatus, "entitlement_status"),
                                                       default=EntitlementStatus.ACTIVE)
     order_id: Mapped[int | None] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(300), default="")
