@@ -174,3 +174,21 @@ def test_cancel_comes_back_to_the_course_with_a_message(app, auth, shop, course)
     response = auth.client.get(f"/checkout/cancelled?next=/courses/{course.slug}", follow_redirects=True)
     assert "Checkout was cancelled: you have not been charged." in page_text(response)
     assert auth.client.get(lesson(course)).status_code == 403
+
+
+def test_a_promotion_code_is_honoured_and_what_was_paid_is_recorded(app, auth, shop, course, mailbox):
+    coupon = shop.http.post(f"{shop.fake.base_url}/v1/coupons", data={"percent_off": "20"}).json()
+    shop.http.post(f"{shop.fake.base_url}/v1/promotion_codes",
+                   data={"promotion[type]": "coupon", "promotion[coupon]": coupon["id"], "code": "SPRING20"})
+    user = make_user(app)
+    auth.login(user.email, user.password)
+    pay_url = shop.checkout(course.slug)
+    shop.pay(pay_url, action="apply_code", code="SPRING20")
+    shop.pay(pay_url)
+    shop.deliver_all()
+    [order] = orders(app)
+    assert (order.list_price_cents, order.amount_paid_cents) == (4900, 3920)
+    with app.app_context():
+        assert net_revenue_cents() == 3920
+    receipt = mailbox.to(user.email)[0].get_body(preferencelist=("plain",)).get_content()
+    assert "$39.20 (list price $49, discount applied)" in receipt
