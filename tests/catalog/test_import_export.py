@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 
 from coursehub.catalog.models import Course, Lesson, Module, Quiz, QuizQuestion
 from coursehub.extensions import db
+from coursehub.learning.models import LessonProgress
 from coursehub.paths import COURSES_DIR
+from tests.factories import make_user
 
 INTRO = "introduction-to-active-isolated-stretching"
 
@@ -75,6 +77,13 @@ def test_removing_a_lesson_archives_it_and_bringing_it_back_restores_the_same_ro
     [path] = intro_dir.glob(f"{INTRO}/02-*/01-*.md")
     saved = path.read_text()
     path.unlink()
+    learner = make_user(app)
+    with app.app_context():
+        slug = "preparing-safely-and-using-a-rope"
+        lesson_id = db.session.scalar(select(Lesson.id).where(Lesson.slug == slug))
+        db.session.add(LessonProgress(user_id=learner.id, lesson_id=lesson_id, position_seconds=61,
+                                      furthest_seconds=61, reported_at_ms=1))
+        db.session.commit()
     # Its quiz question must point elsewhere first, or the import rightly refuses the dangling reference.
     break_file(intro_dir, f"{INTRO}/02-*/quiz.toml", 'lesson = "preparing-safely-and-using-a-rope"',
                'lesson = "putting-it-together-and-where-next"')
@@ -84,6 +93,7 @@ def test_removing_a_lesson_archives_it_and_bringing_it_back_restores_the_same_ro
     rows = lesson_rows(app)
     archived = [slug for slug, row in rows.items() if row[2] is not None]
     assert len(archived) == 1 and len(rows) == 7  # kept, not deleted
+    assert count(app, LessonProgress) == 1  # and the learner's progress on it with it
 
     path.write_text(saved)
     run_import(runner, intro_dir)
@@ -97,12 +107,12 @@ def test_import_then_export_then_import_gives_identical_files_and_rows(app, runn
     exported = tmp_path / "exported"
     result = runner.invoke(args=["courses", "export", str(exported)])
     assert result.exit_code == 0, result.output
-    for course in COURSES_DIR.iterdir():
-        if course.is_dir():
-            for original in course.rglob("*"):
-                if original.is_file():
-                    copy = exported / original.relative_to(COURSES_DIR)
-                    assert copy.read_bytes() == original.read_bytes(), original
+    originals = [path for path in COURSES_DIR.rglob("*")
+                 if path.is_file() and path.name not in ("README.md", "disclaimer.md")]
+    assert any(path.name == "bundles.toml" for path in originals)
+    for original in originals:
+        copy = exported / original.relative_to(COURSES_DIR)
+        assert copy.read_bytes() == original.read_bytes(), original
     again = run_import(runner, exported)
     assert "Nothing changed" in again.output
     assert lesson_rows(app) == before

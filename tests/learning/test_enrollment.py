@@ -56,6 +56,7 @@ def test_grant_opens_the_course_and_revoke_closes_it_keeping_progress(app, runne
     runner.invoke(args=["access", "grant", user.email, paid.slug, "--reason", "restored"])
     body = page_text(auth.client.get(f"/courses/{paid.slug}"))
     assert re.search(r"<strong>33%</strong> complete", body)  # 1 of 3 lessons, as before
+    assert "1 of 3 lessons complete (33%)" in body  # and the module's own share
 
 
 @pytest.mark.parametrize(("args", "message"), [
