@@ -13,7 +13,9 @@ def test_a_visitor_opens_a_course_and_plays_a_free_preview(page: Page):
     page.get_by_role("link", name="Stretching Blueprint for Pain Relief & Better Flexibility").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Stretching Blueprint for Pain Relief & Better Flexibility")
-    expect(page.get_by_role("link", name="medical disclaimer")).to_be_visible()
+    expect(page.locator(".disclaimer-note").get_by_role("link", name="medical disclaimer")).to_be_visible()
+    footer = page.get_by_role("contentinfo")
+    expect(footer.get_by_role("link", name="Read the medical disclaimer")).to_be_visible()
 
     page.get_by_role("link", name="Welcome to Active Isolated Stretching").click()
     video = page.locator("video#lesson-video")
