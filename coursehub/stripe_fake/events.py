@@ -49,16 +49,16 @@ class NoDelivery:
     enabled = False
 
     def submit(self, record: EventRecord) -> None:
-        pass
+        """Recorded already; nothing to send."""
 
     def wait_first_attempt(self, event_id: str, timeout: float) -> None:
-        pass
+        """No attempt will come, so there is nothing to wait for."""
 
     def wait_idle(self, timeout: float) -> bool:
         return True
 
     def close(self) -> None:
-        pass
+        """No worker to stop."""
 
 
 @dataclass(order=True)

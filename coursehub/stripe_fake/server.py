@@ -21,7 +21,7 @@ class _QuietHandler(WSGIRequestHandler):
     """No access log per request: the demo's terminal belongs to CourseHub's own output."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
+        """Deliberately silent."""
 
 
 def _check_loopback(host: str) -> None:
