@@ -20,6 +20,7 @@ from coursehub.catalog.importer import import_catalog
 from coursehub.extensions import db, limiter
 from coursehub.paths import COURSES_DIR
 from tests.databases import backend_name, drop_database, fresh_database
+from tests.factories import grant, make_user
 from tests.helpers import AuthActions, free_port, settings_for
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -187,6 +188,15 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def learner(app, auth, course):
+    """A learner holding an active grant to the test module's own ``course`` fixture, logged in."""
+    user = make_user(app)
+    grant(app, user, course)
+    auth.login(user.email, user.password)
+    return user
 
 
 @pytest.fixture

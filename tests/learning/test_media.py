@@ -23,14 +23,6 @@ def course(app):
     return make_course(app, preview=(0,))
 
 
-@pytest.fixture
-def learner(app, auth, course):
-    user = make_user(app)
-    grant(app, user, course)
-    auth.login(user.email, user.password)
-    return user
-
-
 def video_url_on_page(client, course, index) -> str:
     body = page_text(client.get(f"/courses/{course.slug}/lessons/{course.lesson_slugs[index]}"))
     return re.search(r'<video[^>]* src="([^"]+)"', body).group(1)

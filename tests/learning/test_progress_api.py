@@ -7,20 +7,12 @@ from sqlalchemy import select
 
 from coursehub.extensions import db
 from coursehub.learning.models import LessonProgress
-from tests.factories import grant, make_course, make_user
+from tests.factories import make_course
 
 
 @pytest.fixture
 def course(app):
     return make_course(app, preview=())
-
-
-@pytest.fixture
-def learner(app, auth, course):
-    user = make_user(app)
-    grant(app, user, course)
-    auth.login(user.email, user.password)
-    return user
 
 
 class Reporter:

@@ -18,14 +18,6 @@ def course(app):
     return make_course(app, preview=())
 
 
-@pytest.fixture
-def learner(app, auth, course):
-    user = make_user(app)
-    grant(app, user, course)
-    auth.login(user.email, user.password)
-    return user
-
-
 def attempts(app, user) -> list[QuizAttempt]:
     with app.app_context():
         rows = list(db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id)))
