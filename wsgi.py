@@ -3,7 +3,7 @@
 import sys
 
 from coursehub import create_app
-from coursehub.config import ConfigError
+from coursehub.core.config import ConfigError
 
 try:
     app = create_app()

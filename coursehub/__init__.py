@@ -8,15 +8,15 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from coursehub.config import load_config
-from coursehub.paths import STATIC_DIR, TEMPLATES_DIR
+from coursehub.core.config import load_config
+from coursehub.core.paths import STATIC_DIR, TEMPLATES_DIR
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. Each step only registers things: nothing here migrates, prompts or calls out.
 
     :param config: settings that win over the environment (tests pass their database URL here).
-    :raise coursehub.config.ConfigError: when the settings are unsafe or incomplete.
+    :raise coursehub.core.config.ConfigError: when the settings are unsafe or incomplete.
     """
     app = Flask(
         __name__,
@@ -43,8 +43,9 @@ def register_proxy_fix(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from coursehub.database import register_database
-    from coursehub.extensions import csrf, limiter, login_manager
+    import coursehub.models  # noqa: F401 - every table on the metadata before migrations look
+    from coursehub.core.database import register_database
+    from coursehub.core.extensions import csrf, limiter, login_manager
 
     register_database(app)
     csrf.init_app(app)
@@ -63,16 +64,18 @@ def register_blueprints(app: Flask) -> None:
     from coursehub.billing.stripe_client import register_stripe
     from coursehub.catalog import bp as catalog_bp
     from coursehub.catalog import views as _catalog_views  # noqa: F401
+    from coursehub.catalog.offers import call_to_action
     from coursehub.core import bp as core_bp
     from coursehub.core import views as _core_views  # noqa: F401
     from coursehub.learning import api as _learning_api  # noqa: F401
     from coursehub.learning import bp as learning_bp
     from coursehub.learning import certificate_views as _learning_certificates  # noqa: F401
     from coursehub.learning import media as _learning_media  # noqa: F401
+    from coursehub.learning import quiz_views as _learning_quiz_views  # noqa: F401
     from coursehub.learning import views as _learning_views  # noqa: F401
+    from coursehub.learning.offer_slot import set_offer_provider
     from coursehub.mail import register_mail
     from coursehub.quizzes import bp as quizzes_bp
-    from coursehub.quizzes import views as _quizzes_views  # noqa: F401
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -82,16 +85,17 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(billing_bp)
     register_stripe(app)
     register_mail(app)
+    set_offer_provider(app, call_to_action)
 
 
 def register_error_handlers(app: Flask) -> None:
-    from coursehub.errors import register_error_handlers as register
+    from coursehub.core.errors import register_error_handlers as register
 
     register(app)
 
 
 def register_security_headers(app: Flask) -> None:
-    from coursehub.security import register_security_headers as register
+    from coursehub.core.security import register_security_headers as register
 
     register(app)
 
@@ -106,7 +110,7 @@ def register_cli(app: Flask) -> None:
     from coursehub.accounts.cli import users_cli
     from coursehub.billing.cli import orders_cli, stripe_cli
     from coursehub.catalog.cli import courses_cli
-    from coursehub.core.cli import demo_cli
+    from coursehub.demo.cli import demo_cli
     from coursehub.learning.cli import access_cli
     from coursehub.mail.cli import mail_cli
 

@@ -2,7 +2,7 @@
 
 from coursehub.accounts.models import User
 from coursehub.billing.models import LedgerEntry, Order, Product, StripeEvent
-from coursehub.catalog.models import Course, Lesson, Module, Quiz, QuizQuestion
+from coursehub.content.models import Course, Lesson, Module, Quiz, QuizQuestion
 from coursehub.learning.models import Certificate, Enrollment, Entitlement, LessonProgress
 from coursehub.mail.models import OutboxMessage
 from coursehub.quizzes.models import QuizAnswer, QuizAttempt

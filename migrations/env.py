@@ -6,7 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from coursehub.db_types import UTCDateTime
+from coursehub.core.db_types import UTCDateTime
 
 config = context.config
 # Keep the app's own loggers: Alembic's default would silence every logger created before it.

@@ -19,6 +19,8 @@ fi
 
 echo "ruff check ..."
 "$BIN/ruff" check . || exit 1
+echo "lint-imports (the layers of DESIGN.md §2) ..."
+"$BIN/lint-imports" --no-cache >/dev/null || { "$BIN/lint-imports" --no-cache; exit 1; }
 
 # Not test-results/: pytest-playwright empties that folder when a run starts.
 mkdir -p reports

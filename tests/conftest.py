@@ -15,10 +15,10 @@ from sqlalchemy.engine import Engine
 from werkzeug.serving import make_server
 
 from coursehub import create_app
-from coursehub.catalog.content_files import load_catalog
-from coursehub.catalog.importer import import_catalog
-from coursehub.extensions import db, limiter
-from coursehub.paths import COURSES_DIR
+from coursehub.content.files import load_catalog
+from coursehub.content.importer import import_catalog
+from coursehub.core.extensions import db, limiter
+from coursehub.core.paths import COURSES_DIR
 from tests.databases import backend_name, drop_database, fresh_database
 from tests.factories import grant, make_user
 from tests.helpers import AuthActions, free_port, settings_for
@@ -218,7 +218,7 @@ def live_server(tmp_path_factory, smtp_controller):
     import flask_migrate
 
     from coursehub.billing.products import sync_products
-    from coursehub.catalog.content_bundles import load_bundles
+    from coursehub.content.bundles import load_bundles
     from coursehub.stripe_fake import FakeStripe
 
     url = fresh_database("live", tmp_path_factory.mktemp("live"))

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 
-from coursehub.config import _parse_database_url
+from coursehub.core.config import _parse_database_url
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 

@@ -8,8 +8,8 @@ from functools import cache
 
 from coursehub.accounts.models import Role, User
 from coursehub.accounts.passwords import hash_password
-from coursehub.db_types import utcnow
-from coursehub.extensions import db
+from coursehub.core.db_types import utcnow
+from coursehub.core.extensions import db
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 _numbers = itertools.count(1)
@@ -67,7 +67,7 @@ def make_course(app, slug: str | None = None, free: bool = False, lessons: int =
                 title: str | None = None, modules: int = 1, drip_days: int = 0) -> CourseRecord:
     """A course of ``lessons`` lessons spread over ``modules`` published modules (the later ones with
     ``drip_days``); ``preview`` lists the indexes of preview lessons."""
-    from coursehub.catalog.models import Access, Course, Lesson, Module
+    from coursehub.content.models import Access, Course, Lesson, Module
 
     number = next(_numbers)
     slug = slug or f"course-{number}"
@@ -122,7 +122,7 @@ SAMPLE_QUESTIONS = (
 def make_quiz(app, course: CourseRecord, draw: int = 5, pass_mark: int = 80, max_attempts: int = 0,
               wait_minutes: int = 0, partial_credit: bool = False, questions=SAMPLE_QUESTIONS) -> int:
     """A quiz on the course's first module whose questions point at its first lesson. :return: its id."""
-    from coursehub.catalog.models import Module, Quiz, QuizQuestion
+    from coursehub.content.models import Module, Quiz, QuizQuestion
 
     with app.app_context():
         module = db.session.query(Module).filter_by(course_id=course.id, position=1).one()
@@ -140,7 +140,7 @@ def make_quiz(app, course: CourseRecord, draw: int = 5, pass_mark: int = 80, max
 def make_product(app, courses: list[CourseRecord], slug: str, price: int, bundle: bool = False,
                  title: str | None = None) -> int:
     from coursehub.billing.models import Product, ProductKind
-    from coursehub.catalog.models import Course
+    from coursehub.content.models import Course
 
     with app.app_context():
         product = Product(slug=slug, kind=ProductKind.BUNDLE if bundle else ProductKind.COURSE,

@@ -4,6 +4,11 @@ import html
 import re
 import socket
 
+from sqlalchemy import func, select
+
+from coursehub.billing.models import Order
+from coursehub.core.extensions import db
+
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 LINK_PATTERN = re.compile(r"https?://\S+")
 
@@ -67,3 +72,23 @@ def settings_for(database_url: str, smtp_controller, **extra) -> dict:
         "BASE_URL": "http://school.test",
         **extra,
     }
+
+
+def lesson_url(course, index: int = 0) -> str:
+    """The page of ``course``'s lesson number ``index`` (``course`` as the fixtures describe it)."""
+    return f"/courses/{course.slug}/lessons/{course.lesson_slugs[index]}"
+
+
+def count_rows(app, model, *where, **filter_by) -> int:
+    """How many rows of ``model`` match, read in a fresh app context."""
+    with app.app_context():
+        query = select(func.count()).select_from(model).where(*where).filter_by(**filter_by)
+        return db.session.scalar(query)
+
+
+def only_order(app):
+    """The one order in the database, detached so its fields stay readable after the context ends."""
+    with app.app_context():
+        found = db.session.scalars(select(Order)).one()
+        db.session.expunge(found)
+        return found

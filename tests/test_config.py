@@ -5,8 +5,8 @@ import sys
 import pytest
 
 from coursehub import create_app
-from coursehub.config import ConfigError
-from coursehub.paths import PROJECT_ROOT
+from coursehub.core.config import ConfigError
+from coursehub.core.paths import PROJECT_ROOT
 
 STRONG_SECRET = "k3P9-vQz_7wLx2mN8rT4yB6cD1fG5hJ0sA"
 PRODUCTION = {
@@ -55,7 +55,7 @@ def test_unsafe_production_settings_are_refused(change, message):
 
 
 def create_app_from_environ(environ):
-    from coursehub.config import load_config
+    from coursehub.core.config import load_config
 
     config: dict = {}
     load_config(config, environ=environ)

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from coursehub import create_app
-from coursehub.extensions import db
+from coursehub.core.extensions import db
 from tests.databases import drop_database, fresh_database
 from tests.helpers import settings_for
 

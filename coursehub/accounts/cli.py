@@ -6,8 +6,8 @@ import click
 
 from coursehub.accounts.models import Role
 from coursehub.accounts.services import AccountError, create_user, find_user_by_email, set_role
-from coursehub.cli import CommandError, CommandGroup
-from coursehub.extensions import db
+from coursehub.core.cli import CommandError, CommandGroup
+from coursehub.core.extensions import db
 
 users_cli = CommandGroup("users", help="Manage accounts.")
 ROLE_NAMES = ", ".join(role.value for role in Role)

@@ -3,8 +3,8 @@
 from flask import redirect, request, url_for
 
 from coursehub.accounts.models import User
-from coursehub.errors import json_error, wants_json
-from coursehub.extensions import db, login_manager
+from coursehub.core.errors import json_error, wants_json
+from coursehub.core.extensions import db, login_manager
 
 
 @login_manager.user_loader

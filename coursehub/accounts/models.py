@@ -9,8 +9,8 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coursehub.db_types import UTCDateTime, str_enum, utcnow
-from coursehub.extensions import db
+from coursehub.core.db_types import UTCDateTime, str_enum, utcnow
+from coursehub.core.extensions import db
 
 
 class Role(enum.StrEnum):

@@ -19,8 +19,8 @@ from coursehub.accounts.passwords import (
     needs_rehash,
     verify_password,
 )
-from coursehub.db_types import utcnow
-from coursehub.extensions import db
+from coursehub.core.db_types import utcnow
+from coursehub.core.extensions import db
 from coursehub.mail.services import queue_mail
 
 

@@ -1,7 +1,5 @@
 """Account pages. Each view validates, calls one service, commits once, and answers."""
 
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -14,7 +12,8 @@ from coursehub.accounts.forms import (
     ResetPasswordForm,
     SignUpForm,
 )
-from coursehub.extensions import db, limiter
+from coursehub.core.extensions import db, limiter
+from coursehub.core.requests import safe_next
 
 RESET_SENT = ("If an account uses that address, a reset link is on its way. "
               "It works once and for one hour.")
@@ -28,15 +27,6 @@ def _form_was_refused(response) -> bool:
     """A refused form is shown again (200); a success redirects. Only refusals count to the limit."""
     return response.status_code == 200
 
-
-def safe_next(target: str | None) -> str | None:
-    """Accept only a path on this site, so a crafted ``next`` can't send people elsewhere."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
 
 
 def _log_in(user, remember: bool = False) -> None:

@@ -4,33 +4,21 @@ from __future__ import annotations
 
 import re
 import time
-from decimal import Decimal, InvalidOperation
 
 import click
 import stripe
 
 from coursehub.billing.events import HANDLED, handle_event
 from coursehub.billing.models import Order, StripeEvent
+from coursehub.billing.money import AmountError, format_price, parse_amount
 from coursehub.billing.refunds import RefundError, refund_order
 from coursehub.billing.stripe_client import PaymentsNotConfigured, stripe_client
-from coursehub.catalog.offers import format_price
-from coursehub.cli import CommandError, CommandGroup
-from coursehub.extensions import db
+from coursehub.core.cli import CommandError, CommandGroup
+from coursehub.core.extensions import db
 
 orders_cli = CommandGroup("orders", help="Orders and refunds.")
 stripe_cli = CommandGroup("stripe", help="Stripe housekeeping.")
 SINCE = re.compile(r"(\d+)([dh])")
-
-
-def _cents(text: str) -> int:
-    """'12.50' -> 1250. Decimal, never float, so no cent is lost to rounding."""
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise CommandError(f"--amount {text!r} is not an amount; write it like 12.50") from None
-    if value <= 0 or value != value.quantize(Decimal("0.01")):
-        raise CommandError(f"--amount {text!r} must be positive with at most two decimals")
-    return int(value * 100)
 
 
 @orders_cli.command("refund")
@@ -42,8 +30,9 @@ def refund(order_id: int, amount: str | None) -> None:
     if order is None:
         raise CommandError(f"no order {order_id}")
     try:
-        refund_order(order, _cents(amount) if amount else None)
-    except (RefundError, PaymentsNotConfigured) as error:
+        cents = parse_amount(amount, order.currency) if amount else None
+        refund_order(order, cents)
+    except (AmountError, RefundError, PaymentsNotConfigured) as error:
         raise CommandError(str(error)) from None
     db.session.commit()
     click.echo(f"Order {order.id}: {format_price(order.refunded_cents, order.currency)} refunded in all; "

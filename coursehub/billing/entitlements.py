@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from coursehub.billing.models import AccessState, Order, ProductKind
-from coursehub.db_types import utcnow
-from coursehub.extensions import db
+from coursehub.core.db_types import utcnow
+from coursehub.core.extensions import db
 from coursehub.learning.enrollment import enroll
 from coursehub.learning.models import Entitlement, EntitlementSource, EntitlementStatus
 

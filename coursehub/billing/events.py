@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from coursehub.billing.fulfillment import fail_async_payment, fulfill_checkout, sync_order
 from coursehub.billing.models import Order, StripeEvent
 from coursehub.billing.stripe_client import stripe_client
-from coursehub.extensions import db
+from coursehub.core.extensions import db
 
 log = logging.getLogger("coursehub.billing")
 

@@ -18,8 +18,8 @@ from coursehub.billing.entitlements import apply_access
 from coursehub.billing.ledger import record
 from coursehub.billing.models import AccessState, LedgerKind, Order, OrderStatus
 from coursehub.billing.stripe_client import stripe_client
-from coursehub.db_types import utcnow
-from coursehub.extensions import db
+from coursehub.core.db_types import utcnow
+from coursehub.core.extensions import db
 from coursehub.mail.services import queue_mail
 
 log = logging.getLogger("coursehub.billing")

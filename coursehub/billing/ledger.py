@@ -6,7 +6,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from coursehub.billing.models import LedgerEntry, LedgerKind, Order
-from coursehub.extensions import db
+from coursehub.core.extensions import db
 
 
 def record(order: Order, kind: LedgerKind, amount_cents: int, stripe_ref: str) -> bool:

@@ -20,8 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coursehub.db_types import UTCDateTime, str_enum, utcnow
-from coursehub.extensions import db
+from coursehub.core.db_types import UTCDateTime, str_enum, utcnow
+from coursehub.core.extensions import db
 
 
 class ProductKind(enum.StrEnum):

@@ -11,11 +11,11 @@ from datetime import datetime
 from sqlalchemy import select
 
 from coursehub.billing.models import Product, ProductKind
-from coursehub.catalog.content_bundles import BundleFile
-from coursehub.catalog.content_files import CourseFile
-from coursehub.catalog.models import Course
-from coursehub.db_types import utcnow
-from coursehub.extensions import db
+from coursehub.content.bundles import BundleFile
+from coursehub.content.files import CourseFile
+from coursehub.content.models import Course
+from coursehub.core.db_types import utcnow
+from coursehub.core.extensions import db
 
 
 def sync_products(courses: tuple[CourseFile, ...], bundles: tuple[BundleFile, ...],

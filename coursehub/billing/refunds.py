@@ -6,8 +6,8 @@ import stripe
 
 from coursehub.billing.fulfillment import sync_order
 from coursehub.billing.models import Order, OrderStatus
+from coursehub.billing.money import format_price
 from coursehub.billing.stripe_client import stripe_client
-from coursehub.catalog.offers import format_price
 
 
 class RefundError(Exception):

@@ -5,14 +5,20 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from coursehub.accounts.views import safe_next
 from coursehub.billing import bp
-from coursehub.billing.checkout import CheckoutError, owned_courses, start_checkout
+from coursehub.billing.checkout import AlreadyOwned, CheckoutError, OverlapsOwned, start_checkout
 from coursehub.billing.fulfillment import fulfill_checkout
 from coursehub.billing.models import Order, OrderStatus, Product, ProductKind
+from coursehub.billing.money import format_price
 from coursehub.billing.stripe_client import payments_enabled
+from coursehub.core.extensions import db
+from coursehub.core.requests import safe_next
 from coursehub.core.templating import external_url
-from coursehub.extensions import db
+
+
+@bp.app_template_filter("price")
+def price_filter(minor: int, currency: str) -> str:
+    return format_price(minor, currency)
 
 
 def _product(slug: str, kind: ProductKind) -> Product:
@@ -24,15 +30,17 @@ def _product(slug: str, kind: ProductKind) -> Product:
 
 
 def _buy(product: Product, back_to: str):
-    owned = owned_courses(current_user, product)
-    if product.kind is ProductKind.COURSE and owned:
-        flash("You already own this course.", "info")
-        return redirect(url_for("catalog.course", slug=owned[0].slug))
-    if product.kind is ProductKind.BUNDLE and owned and request.form.get("confirm") != "yes":
-        return render_template("billing/confirm_bundle.html", product=product, owned=owned)
     try:
         checkout_url = start_checkout(current_user, product, external_url("billing.success"),
-                                      external_url("billing.cancelled", next=back_to))
+                                      external_url("billing.cancelled", next=back_to),
+                                      overlap_confirmed=request.form.get("confirm") == "yes")
+    except AlreadyOwned as owned:
+        db.session.rollback()
+        flash(str(owned), "info")
+        return redirect(url_for("catalog.course", slug=owned.course.slug))
+    except OverlapsOwned as overlap:
+        db.session.rollback()
+        return render_template("billing/confirm_bundle.html", product=product, owned=overlap.owned)
     except CheckoutError as error:
         db.session.rollback()
         flash(str(error), "error")

@@ -11,8 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from coursehub.billing import bp
 from coursehub.billing.events import handle_event
 from coursehub.billing.stripe_client import payments_enabled
-from coursehub.errors import json_error
-from coursehub.extensions import csrf, db, limiter
+from coursehub.core.errors import json_error
+from coursehub.core.extensions import csrf, db, limiter
 
 log = logging.getLogger("coursehub.billing")
 

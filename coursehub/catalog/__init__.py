@@ -1,4 +1,7 @@
-"""The catalog: courses as files and rows, the public course list and course pages."""
+"""The shop window: the home page, course pages, the disclaimer and the `flask courses` commands.
+
+It sits on top: it composes content, learning (access, progress) and billing (prices, bundles).
+"""
 
 from flask import Blueprint
 

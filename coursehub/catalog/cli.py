@@ -6,13 +6,13 @@ from pathlib import Path
 import click
 
 from coursehub.billing.products import current_bundles, sync_products
-from coursehub.catalog.content_bundles import dump_bundles, load_bundles
-from coursehub.catalog.content_files import ContentErrors, load_catalog
-from coursehub.catalog.exporter import export_catalog
-from coursehub.catalog.importer import import_catalog
-from coursehub.cli import CommandError, CommandGroup
-from coursehub.extensions import db
-from coursehub.paths import COURSES_DIR
+from coursehub.content.bundles import dump_bundles, load_bundles
+from coursehub.content.exporter import export_catalog
+from coursehub.content.files import ContentErrors, load_catalog
+from coursehub.content.importer import import_catalog
+from coursehub.core.cli import CommandError, CommandGroup
+from coursehub.core.extensions import db
+from coursehub.core.paths import COURSES_DIR
 
 courses_cli = CommandGroup("courses", help="Import and export the course files.")
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from flask import url_for
 
+from coursehub.billing.money import format_price
 from coursehub.billing.stripe_client import payments_enabled
-from coursehub.catalog.models import Course, Lesson
+from coursehub.content.models import Course, Lesson
 from coursehub.learning.access import CourseAccess
 
 
@@ -17,13 +18,6 @@ class CallToAction:
     label: str
     url: str | None  # None: shown, but not possible here (payments are not configured)
     method: str = "get"
-
-
-def format_price(cents: int, currency: str) -> str:
-    symbols = {"usd": "$", "eur": "€", "gbp": "£"}
-    amount = f"{cents // 100}" if cents % 100 == 0 else f"{cents // 100}.{cents % 100:02d}"
-    symbol = symbols.get(currency.lower())
-    return f"{symbol}{amount}" if symbol else f"{amount} {currency.upper()}"
 
 
 def _lesson_url(course: Course, lesson: Lesson) -> str:

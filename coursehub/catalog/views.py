@@ -1,3 +1,5 @@
+"""The shop window: the home page, course pages and the disclaimer, composed from the features below."""
+
 from functools import cache
 
 from flask import abort, render_template
@@ -6,24 +8,13 @@ from flask_login import current_user
 from coursehub.billing.products import bundles_with, current_bundle_products
 from coursehub.billing.stripe_client import payments_enabled
 from coursehub.catalog import bp
-from coursehub.catalog.content_markdown import render_markdown
-from coursehub.catalog.offers import call_to_action, format_price
-from coursehub.catalog.queries import catalog_cards, course_by_slug, syllabus
+from coursehub.catalog.offers import call_to_action
+from coursehub.content.markdown import render_markdown
+from coursehub.content.queries import catalog_cards, course_by_slug, syllabus
+from coursehub.core.paths import COURSES_DIR
 from coursehub.learning.access import CourseAccess
-from coursehub.learning.progress import completed_lesson_ids, percent
-from coursehub.paths import COURSES_DIR
+from coursehub.learning.progress import CourseProgress, completed_lesson_ids
 from coursehub.quizzes.services import passed_quiz_ids
-
-
-@bp.app_template_filter("price")
-def price_filter(cents: int, currency: str) -> str:
-    return format_price(cents, currency)
-
-
-@bp.app_template_filter("minutes")
-def minutes_filter(seconds: int) -> str:
-    minutes = round(seconds / 60)
-    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
 
 
 @bp.get("/")
@@ -47,7 +38,7 @@ def course(slug: str):
     return render_template("catalog/course.html", course=found, modules=modules, access=access, offer=offer,
                            openable={lesson.id for lesson in lessons if access.can_view(lesson)},
                            completed=completed, passed=passed,
-                           percent=percent(len(completed) + len(passed), len(lessons) + len(quizzes)),
+                           progress=CourseProgress(len(completed), len(lessons), len(passed), len(quizzes)),
                            bundles=bundles_with(found) if offer.kind == "buy" and offer.url else [])
 
 

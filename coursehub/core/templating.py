@@ -16,6 +16,13 @@ def external_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
+def minutes(seconds: int) -> str:
+    """A video's length for people: '9 min', '1 h 5 min'."""
+    whole = round(seconds / 60)
+    return f"{whole // 60} h {whole % 60} min" if whole >= 60 else f"{whole} min"
+
+
 def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["minutes"] = minutes
     app.jinja_env.globals["external_url"] = external_url
     app.jinja_env.globals["site_name"] = "CourseHub"

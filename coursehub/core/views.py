@@ -3,8 +3,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from coursehub.core import bp
-from coursehub.errors import json_error
-from coursehub.extensions import db, limiter
+from coursehub.core.errors import json_error
+from coursehub.core.extensions import db, limiter
 
 
 @bp.get("/healthz")

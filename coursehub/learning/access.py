@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from coursehub.accounts.models import Role
-from coursehub.catalog.models import Course, Lesson, Module
-from coursehub.db_types import utcnow
-from coursehub.extensions import db
+from coursehub.content.models import Course, Lesson, Module
+from coursehub.core.db_types import utcnow
+from coursehub.core.extensions import db
 from coursehub.learning.models import Enrollment, Entitlement, EntitlementStatus
 
 
@@ -49,6 +49,20 @@ def can_open_course(user, course: Course) -> bool:
     if course.is_free:
         return bool(getattr(user, "is_authenticated", False))
     return has_active_entitlement(user, course)
+
+
+def open_course_ids(user, courses: list[Course]) -> set[int]:
+    """The batch form of ``can_open_course``: which of ``courses`` the user may open, in one query."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if is_staff(user):
+        return {course.id for course in courses}
+    paid_ids = [course.id for course in courses if not course.is_free]
+    entitled = set(db.session.scalars(
+        select(Entitlement.course_id).where(Entitlement.user_id == user.id,
+                                            Entitlement.course_id.in_(paid_ids),
+                                            Entitlement.status == EntitlementStatus.ACTIVE)))
+    return {course.id for course in courses if course.is_free or course.id in entitled}
 
 
 class CourseAccess:

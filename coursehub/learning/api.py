@@ -5,9 +5,9 @@ import math
 from flask import request
 from flask_login import current_user, login_required
 
-from coursehub.catalog.models import Lesson
-from coursehub.errors import json_error
-from coursehub.extensions import db
+from coursehub.content.models import Lesson
+from coursehub.core.errors import json_error
+from coursehub.core.extensions import db
 from coursehub.learning import bp
 from coursehub.learning.access import can_view_lesson
 from coursehub.learning.completion import finish_if_complete

@@ -7,7 +7,7 @@ import re
 from flask import Response, abort, render_template
 from flask_login import current_user, login_required
 
-from coursehub.errors import error_response
+from coursehub.core.errors import error_response
 from coursehub.learning import bp, certificates
 from coursehub.learning.access import is_staff
 

@@ -18,10 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from coursehub.accounts.models import User
-from coursehub.catalog.models import Course
+from coursehub.content.models import Course
+from coursehub.core.db_types import utcnow
+from coursehub.core.extensions import db
 from coursehub.core.templating import external_url
-from coursehub.db_types import utcnow
-from coursehub.extensions import db
 from coursehub.learning.access import has_active_entitlement
 from coursehub.learning.models import Certificate
 from coursehub.mail.services import queue_mail

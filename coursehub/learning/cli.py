@@ -3,9 +3,9 @@
 import click
 
 from coursehub.accounts.services import find_user_by_email
-from coursehub.catalog.models import Course
-from coursehub.cli import CommandError, CommandGroup
-from coursehub.extensions import db
+from coursehub.content.models import Course
+from coursehub.core.cli import CommandError, CommandGroup
+from coursehub.core.extensions import db
 from coursehub.learning.enrollment import EnrollmentError, grant_access, revoke_access
 
 access_cli = CommandGroup("access", help="Grant or revoke access to a course.")

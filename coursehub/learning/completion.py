@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from coursehub.catalog.models import Course, Lesson, Module, Quiz
-from coursehub.catalog.queries import published_modules_clause
-from coursehub.db_types import utcnow
-from coursehub.extensions import db
+from coursehub.content.models import Course, Lesson, Module, Quiz
+from coursehub.content.queries import published_modules_clause
+from coursehub.core.db_types import utcnow
+from coursehub.core.extensions import db
+from coursehub.learning.certificates import issue_certificate
 from coursehub.learning.progress import completed_lesson_ids
+from coursehub.quizzes.services import passed_quiz_ids
 
 
 def course_lesson_ids(course: Course) -> list[int]:
@@ -32,13 +34,9 @@ def finish_if_complete(user, course: Course):
 
     :return: the certificate, or None while something is left.
     """
-    from coursehub.quizzes.services import passed_quiz_ids
-
     lesson_ids, quiz_ids = course_lesson_ids(course), course_quiz_ids(course)
     if not lesson_ids or len(completed_lesson_ids(user, lesson_ids)) < len(lesson_ids):
         return None
     if len(passed_quiz_ids(user, quiz_ids)) < len(quiz_ids):
         return None
-    from coursehub.learning.certificates import issue_certificate
-
     return issue_certificate(user, course)

@@ -8,12 +8,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from coursehub.catalog.models import Course, Lesson, Module, Quiz
-from coursehub.catalog.queries import published_modules_clause
-from coursehub.db_types import utcnow
-from coursehub.extensions import db
-from coursehub.learning.models import Certificate, Enrollment, Entitlement, EntitlementStatus
-from coursehub.learning.progress import percent, progress_for
+from coursehub.content.models import Course, Lesson, Module, Quiz
+from coursehub.content.queries import published_modules_clause
+from coursehub.core.db_types import utcnow
+from coursehub.core.extensions import db
+from coursehub.learning.access import open_course_ids
+from coursehub.learning.models import Certificate, Enrollment
+from coursehub.learning.progress import CourseProgress, progress_for
 from coursehub.quizzes.services import passed_quiz_ids
 
 
@@ -21,19 +22,12 @@ from coursehub.quizzes.services import passed_quiz_ids
 class DashboardRow:
     course: Course
     has_access: bool
-    completed: int  # lessons complete and quizzes passed
-    total: int  # lessons and quizzes
-    lessons_done: int
-    lessons_total: int
+    progress: CourseProgress
     last_activity_at: datetime | None
     resume_lesson: Lesson | None
     resume_seconds: int
     next_lesson: Lesson | None
     certificate: Certificate | None
-
-    @property
-    def percent(self) -> int:
-        return percent(self.completed, self.total)
 
 
 def dashboard_for(user) -> list[DashboardRow]:
@@ -61,16 +55,13 @@ def dashboard_for(user) -> list[DashboardRow]:
     for quiz_id, course_id in quizzes:
         total, done = quiz_counts.get(course_id, (0, 0))
         quiz_counts[course_id] = (total + 1, done + (quiz_id in passed))
-    entitled = set(db.session.scalars(
-        select(Entitlement.course_id).where(Entitlement.user_id == user.id,
-                                            Entitlement.course_id.in_(course_ids),
-                                            Entitlement.status == EntitlementStatus.ACTIVE)))
+    open_ids = open_course_ids(user, [enrollment.course for enrollment in enrollments])
     by_course: dict[int, list[Lesson]] = {}
     for lesson in lessons:
         by_course.setdefault(lesson.course_id, []).append(lesson)
     return [_row(enrollment, by_course.get(enrollment.course_id, []), progress,
                  quiz_counts.get(enrollment.course_id, (0, 0)), certificates.get(enrollment.course_id),
-                 enrollment.course.is_free or enrollment.course_id in entitled)
+                 enrollment.course_id in open_ids)
             for enrollment in enrollments]
 
 
@@ -84,8 +75,7 @@ def _row(enrollment: Enrollment, lessons: list[Lesson], progress, quizzes: tuple
     next_lesson = next((lesson for lesson in upcoming if lesson.id not in done), None)
     quiz_total, quizzes_passed = quizzes
     return DashboardRow(course=enrollment.course, has_access=has_access,
-                        completed=len(done) + quizzes_passed, total=len(lessons) + quiz_total,
-                        lessons_done=len(done), lessons_total=len(lessons),
+                        progress=CourseProgress(len(done), len(lessons), quizzes_passed, quiz_total),
                         last_activity_at=enrollment.last_activity_at,
                         resume_lesson=resume, resume_seconds=resume_seconds, next_lesson=next_lesson,
                         certificate=certificate)

@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from coursehub.catalog.models import Course
-from coursehub.db_types import utcnow
-from coursehub.extensions import db
+from coursehub.content.models import Course
+from coursehub.core.db_types import utcnow
+from coursehub.core.extensions import db
 from coursehub.learning.models import Enrollment, Entitlement, EntitlementSource, EntitlementStatus
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from flask import abort, current_app, request, send_file, url_for
 from flask_login import current_user
 
-from coursehub.catalog.models import Lesson
-from coursehub.extensions import db
+from coursehub.content.models import Lesson
+from coursehub.core.extensions import db
 from coursehub.learning import bp
 from coursehub.learning.access import can_view_lesson
 

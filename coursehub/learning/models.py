@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coursehub.db_types import UTCDateTime, str_enum, utcnow
-from coursehub.extensions import db
+from coursehub.core.db_types import UTCDateTime, str_enum, utcnow
+from coursehub.core.extensions import db
 
 
 class EntitlementSource(enum.StrEnum):

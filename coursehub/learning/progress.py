@@ -9,14 +9,15 @@ resume position follows the report with the newest client timestamp.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from coursehub.catalog.models import Lesson
-from coursehub.db_types import utcnow
-from coursehub.extensions import db
+from coursehub.content.models import Lesson
+from coursehub.core.db_types import utcnow
+from coursehub.core.extensions import db
 from coursehub.learning.models import Enrollment, LessonProgress
 
 COMPLETE_FRACTION = 0.9
@@ -122,5 +123,17 @@ def completed_lesson_ids(user, lesson_ids) -> set[int]:
     return {lesson_id for lesson_id, row in progress_for(user, lesson_ids).items() if row.completed_at}
 
 
-def percent(done: int, total: int) -> int:
-    return 0 if total == 0 else math.floor(100 * done / total)
+@dataclass(frozen=True)
+class CourseProgress:
+    """How far a learner is through a course: its lessons and its module quizzes both count."""
+
+    lessons_done: int
+    lessons_total: int
+    quizzes_passed: int = 0
+    quizzes_total: int = 0
+
+    @property
+    def percent(self) -> int:
+        """Rounded down, so 100 means everything is done."""
+        items = self.lessons_total + self.quizzes_total
+        return 0 if items == 0 else math.floor(100 * (self.lessons_done + self.quizzes_passed) / items)

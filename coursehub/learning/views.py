@@ -2,16 +2,16 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from coursehub.catalog.models import Course, Lesson
-from coursehub.catalog.offers import call_to_action
-from coursehub.catalog.queries import course_by_slug, syllabus
-from coursehub.extensions import db
+from coursehub.content.models import Course, Lesson
+from coursehub.content.queries import course_by_slug, syllabus
+from coursehub.core.extensions import db
 from coursehub.learning import bp
 from coursehub.learning.access import CourseAccess, is_staff
 from coursehub.learning.completion import finish_if_complete
 from coursehub.learning.dashboard import dashboard_for
 from coursehub.learning.enrollment import EnrollmentError, start_free_course
 from coursehub.learning.media import media_url
+from coursehub.learning.offer_slot import offer_for
 from coursehub.learning.progress import progress_for, set_completed, touch_enrollment
 
 
@@ -39,7 +39,7 @@ def lesson(course_slug: str, lesson_slug: str):
     access = CourseAccess(current_user, course)
     if not access.can_view(found):
         opens_at = access.opens_at(found.module) if access.opens_course else None
-        offer = call_to_action(current_user, course, lessons[0], access)
+        offer = offer_for(current_user, course, lessons[0], access)
         return render_template("learning/locked.html", course=course, lesson=found, offer=offer,
                                opens_at=opens_at), 403
     progress = progress_for(current_user, [found.id]).get(found.id)

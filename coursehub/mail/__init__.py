@@ -4,7 +4,7 @@ from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from coursehub.extensions import db
+from coursehub.core.extensions import db
 from coursehub.mail.services import deliver, take_committed_ids
 
 

@@ -4,7 +4,7 @@ import time
 
 import click
 
-from coursehub.cli import CommandGroup
+from coursehub.core.cli import CommandGroup
 from coursehub.mail.services import deliver, due_message_ids
 
 mail_cli = CommandGroup("mail", help="Deliver queued mail.")

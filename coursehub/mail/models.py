@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coursehub.db_types import UTCDateTime, utcnow
-from coursehub.extensions import db
+from coursehub.core.db_types import UTCDateTime, utcnow
+from coursehub.core.extensions import db
 
 
 class OutboxMessage(db.Model):

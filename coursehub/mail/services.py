@@ -10,8 +10,8 @@ from email.utils import make_msgid
 from flask import current_app, render_template
 from sqlalchemy import or_, select, update
 
-from coursehub.db_types import utcnow
-from coursehub.extensions import db
+from coursehub.core.db_types import utcnow
+from coursehub.core.extensions import db
 from coursehub.mail.models import OutboxMessage
 from coursehub.mail.transport import transport_for
 

@@ -10,7 +10,7 @@ import random
 import secrets
 from typing import Any
 
-from coursehub.catalog.models import QuizQuestion
+from coursehub.content.models import QuizQuestion
 
 _rng = random.SystemRandom()
 

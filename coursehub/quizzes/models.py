@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coursehub.db_types import UTCDateTime, utcnow
-from coursehub.extensions import db
+from coursehub.core.db_types import UTCDateTime, utcnow
+from coursehub.core.extensions import db
 
 
 class QuizAttempt(db.Model):

@@ -13,9 +13,9 @@ from fractions import Fraction
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from coursehub.catalog.models import Quiz, QuizQuestion
-from coursehub.db_types import utcnow
-from coursehub.extensions import db
+from coursehub.content.models import Quiz, QuizQuestion
+from coursehub.core.db_types import utcnow
+from coursehub.core.extensions import db
 from coursehub.quizzes.draw import AnswerError, draw_questions, read_answers
 from coursehub.quizzes.grading import grade, passes, percent
 from coursehub.quizzes.models import QuizAnswer, QuizAttempt

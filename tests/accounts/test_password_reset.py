@@ -47,7 +47,7 @@ def test_an_expired_reset_link_is_refused(app, client):
     with app.test_request_context():
         from coursehub.accounts import tokens
         from coursehub.accounts.models import User
-        from coursehub.extensions import db
+        from coursehub.core.extensions import db
 
         stored = db.session.get(User, user.id)
         token = tokens.issue(tokens.RESET_PASSWORD,

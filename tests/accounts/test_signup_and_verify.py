@@ -2,7 +2,7 @@ import time
 
 from coursehub.accounts import tokens
 from coursehub.accounts.models import User
-from coursehub.extensions import db
+from coursehub.core.extensions import db
 from tests.factories import make_user
 from tests.helpers import links_in, page_text
 

@@ -4,17 +4,17 @@ import threading
 
 import pytest
 import requests
-from sqlalchemy import func, select
 
 from coursehub.accounts.models import User
 from coursehub.billing.checkout import start_checkout
 from coursehub.billing.fulfillment import fulfill_checkout
 from coursehub.billing.models import LedgerEntry, Order, OrderStatus, Product
-from coursehub.extensions import db
+from coursehub.core.extensions import db
 from coursehub.learning.models import Entitlement
 from coursehub.mail.models import OutboxMessage
 from tests.databases import POSTGRES_URL
 from tests.factories import make_course, make_product, make_user
+from tests.helpers import count_rows
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="row-level concurrency is tested on PostgreSQL")
 CALLERS = 20
@@ -28,11 +28,6 @@ def fulfil(app, session_id, barrier, errors):
             db.session.commit()
     except Exception as error:
         errors.append(repr(error))
-
-
-def count(app, model, *where) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def test_twenty_concurrent_fulfillments_grant_once(committed_app, stripe_fake):
@@ -57,7 +52,7 @@ def test_twenty_concurrent_fulfillments_grant_once(committed_app, stripe_fake):
         thread.join(timeout=60)
 
     assert errors == []
-    assert count(app, Order, Order.status == OrderStatus.PAID) == 1
-    assert count(app, Entitlement) == 1
-    assert count(app, LedgerEntry) == 1
-    assert count(app, OutboxMessage, OutboxMessage.subject.like("Your receipt%")) == 1
+    assert count_rows(app, Order, Order.status == OrderStatus.PAID) == 1
+    assert count_rows(app, Entitlement) == 1
+    assert count_rows(app, LedgerEntry) == 1
+    assert count_rows(app, OutboxMessage, OutboxMessage.subject.like("Your receipt%")) == 1

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from coursehub.accounts.models import User
 from coursehub.billing.checkout import start_checkout
 from coursehub.billing.models import LedgerEntry, LedgerKind, Order, Product
-from coursehub.extensions import db
+from coursehub.core.extensions import db
 from coursehub.learning.models import Entitlement, EntitlementSource, EntitlementStatus
 from tests.billing.shop import sign
 from tests.factories import make_course, make_product, make_user

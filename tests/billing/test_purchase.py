@@ -1,22 +1,13 @@
 """Buying a course: checkout, payment on Stripe's page, fulfillment by webhook and success page."""
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from coursehub.billing.ledger import net_revenue_cents
 from coursehub.billing.models import LedgerEntry, Order, OrderStatus
-from coursehub.extensions import db
+from coursehub.core.extensions import db
 from coursehub.learning.models import Entitlement
 from tests.factories import make_course, make_product, make_user
-from tests.helpers import page_text
-
-
-def lesson(course, index=0):
-    return f"/courses/{course.slug}/lessons/{course.lesson_slugs[index]}"
-
-
-def rows(app, model, **where) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
+from tests.helpers import count_rows, lesson_url, page_text
 
 
 def orders(app) -> list[Order]:
@@ -29,7 +20,7 @@ def orders(app) -> list[Order]:
 def test_buy_pay_and_the_webhook_opens_the_course(app, auth, shop, course, mailbox):
     user = make_user(app)
     auth.login(user.email, user.password)
-    assert auth.client.get(lesson(course)).status_code == 403
+    assert auth.client.get(lesson_url(course)).status_code == 403
 
     pay_url = shop.checkout(course.slug)
     assert pay_url.startswith(shop.fake.base_url + "/checkout/pay/cs_test_")
@@ -37,7 +28,7 @@ def test_buy_pay_and_the_webhook_opens_the_course(app, auth, shop, course, mailb
     assert paid.status_code == 303 and "/checkout/success?session_id=cs_test_" in paid.headers["Location"]
     assert shop.deliver_all() == [200]
 
-    assert auth.client.get(lesson(course)).status_code == 200
+    assert auth.client.get(lesson_url(course)).status_code == 200
     [order] = orders(app)
     assert (order.status, order.amount_paid_cents, order.list_price_cents) == (OrderStatus.PAID, 4900, 4900)
     with app.app_context():
@@ -57,8 +48,8 @@ def test_the_success_page_fulfils_when_the_webhook_is_late_and_both_grant_once(a
     page = auth.client.get(success.split(shop.fake.base_url)[-1].replace("http://school.test", ""))
     assert "is yours" in page_text(page)
     assert shop.deliver_all() == [200]
-    assert rows(app, Entitlement, user_id=user.id) == 1
-    assert rows(app, LedgerEntry) == 1
+    assert count_rows(app, Entitlement, user_id=user.id) == 1
+    assert count_rows(app, LedgerEntry) == 1
     assert len(mailbox.to(user.email)) == 1
 
 
@@ -124,7 +115,7 @@ def test_a_paid_amount_that_differs_from_the_order_grants_nothing(app, auth, sho
     shop.pay(pay_url)
     assert shop.deliver_all() == [200]
     assert orders(app)[0].status is OrderStatus.MISMATCH
-    assert auth.client.get(lesson(course)).status_code == 403
+    assert auth.client.get(lesson_url(course)).status_code == 403
 
 
 def test_a_bundle_opens_each_of_its_courses(app, auth, shop):
@@ -136,7 +127,7 @@ def test_a_bundle_opens_each_of_its_courses(app, auth, shop):
     shop.pay(response.headers["Location"])
     shop.deliver_all()
     for course in courses:
-        assert auth.client.get(lesson(course)).status_code == 200
+        assert auth.client.get(lesson_url(course)).status_code == 200
 
 
 def test_a_bundle_buyer_who_owns_a_course_is_told_before_paying(app, auth, shop, course):
@@ -173,7 +164,7 @@ def test_cancel_comes_back_to_the_course_with_a_message(app, auth, shop, course)
     shop.checkout(course.slug)
     response = auth.client.get(f"/checkout/cancelled?next=/courses/{course.slug}", follow_redirects=True)
     assert "Checkout was cancelled: you have not been charged." in page_text(response)
-    assert auth.client.get(lesson(course)).status_code == 403
+    assert auth.client.get(lesson_url(course)).status_code == 403
 
 
 def test_a_promotion_code_is_honoured_and_what_was_paid_is_recorded(app, auth, shop, course, mailbox):

@@ -6,15 +6,9 @@ from sqlalchemy import func, select
 from coursehub.billing.ledger import net_revenue_cents
 from coursehub.billing.models import AccessState, LedgerEntry, LedgerKind, Order
 from coursehub.billing.refunds import RefundError, refund_order
-from coursehub.extensions import db
+from coursehub.core.extensions import db
 from tests.factories import make_user
-
-
-def order(app) -> Order:
-    with app.app_context():
-        found = db.session.scalars(select(Order)).one()
-        db.session.expunge(found)
-        return found
+from tests.helpers import lesson_url, only_order
 
 
 def refunds_at_stripe(shop) -> int:
@@ -27,18 +21,14 @@ def bought(app, auth, shop, course):
     auth.login(user.email, user.password)
     shop.pay(shop.checkout(course.slug))
     shop.deliver_all()
-    return order(app)
-
-
-def lesson(course):
-    return f"/courses/{course.slug}/lessons/{course.lesson_slugs[0]}"
+    return only_order(app)
 
 
 def test_a_partial_refund_keeps_access_and_is_recorded(app, runner, auth, shop, course, bought):
     result = runner.invoke(args=["orders", "refund", str(bought.id), "--amount", "10.50"])
     assert result.exit_code == 0, result.output
     assert "$10.50 refunded in all; access is active" in result.output
-    assert auth.client.get(lesson(course)).status_code == 200
+    assert auth.client.get(lesson_url(course)).status_code == 200
     with app.app_context():
         assert net_revenue_cents() == 4900 - 1050
         kinds = [entry.kind for entry in db.session.scalars(select(LedgerEntry).order_by(LedgerEntry.id))]
@@ -47,8 +37,8 @@ def test_a_partial_refund_keeps_access_and_is_recorded(app, runner, auth, shop, 
 
 def test_a_full_refund_revokes_access_and_tells_the_learner(app, runner, auth, shop, course, bought, mailbox):
     assert runner.invoke(args=["orders", "refund", str(bought.id)]).exit_code == 0
-    assert order(app).access is AccessState.REVOKED
-    assert auth.client.get(lesson(course)).status_code == 403
+    assert only_order(app).access is AccessState.REVOKED
+    assert auth.client.get(lesson_url(course)).status_code == 403
     assert any("has ended" in message["Subject"] for message in mailbox.messages)
     shop.deliver_all()  # Stripe's own refund events arrive later and change nothing more
     with app.app_context():
@@ -100,11 +90,11 @@ def test_reconcile_applies_the_events_the_webhook_missed(app, runner, auth, shop
     user = make_user(app)
     auth.login(user.email, user.password)
     shop.pay(shop.checkout(course.slug))  # paid, but no event was delivered
-    assert auth.client.get(lesson(course)).status_code == 403
+    assert auth.client.get(lesson_url(course)).status_code == 403
     result = runner.invoke(args=["stripe", "reconcile", "--since", "1d"])
     assert result.exit_code == 0, result.output
     assert "applied" in result.output
-    assert auth.client.get(lesson(course)).status_code == 200
+    assert auth.client.get(lesson_url(course)).status_code == 200
     again = runner.invoke(args=["stripe", "reconcile", "--since", "1d"])
     assert "Reconciled 0 event(s): nothing missed" in again.output
 

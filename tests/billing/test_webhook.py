@@ -4,30 +4,15 @@ import json
 import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from coursehub.billing.ledger import net_revenue_cents
 from coursehub.billing.models import AccessState, LedgerEntry, Order, OrderStatus, StripeEvent
-from coursehub.extensions import db
+from coursehub.core.extensions import db
 from coursehub.learning.models import Entitlement, EntitlementStatus
 from tests.billing.shop import sign
 from tests.factories import make_user
-
-
-def lesson(course):
-    return f"/courses/{course.slug}/lessons/{course.lesson_slugs[0]}"
-
-
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
-
-
-def order(app) -> Order:
-    with app.app_context():
-        found = db.session.scalars(select(Order)).one()
-        db.session.expunge(found)
-        return found
+from tests.helpers import count_rows, lesson_url, only_order
 
 
 def entitlement_statuses(app) -> list[EntitlementStatus]:
@@ -73,15 +58,15 @@ def test_a_delivery_stripe_did_not_sign_is_400_and_changes_nothing(app, shop, pa
                                 headers={"Stripe-Signature": signature} if signature else {})
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "bad_signature"
-    assert count(app, StripeEvent) == count(app, LedgerEntry) == count(app, Entitlement) == 0
-    assert order(app).status is OrderStatus.PENDING
+    assert count_rows(app, StripeEvent) == count_rows(app, LedgerEntry) == count_rows(app, Entitlement) == 0
+    assert only_order(app).status is OrderStatus.PENDING
 
 
 def test_the_same_completion_delivered_twice_grants_once(app, shop, paid, mailbox, buyer):
     [completed] = shop.events("checkout.session.completed")
     first, second = shop.deliver(completed), shop.deliver(completed)
     assert first.get_json()["outcome"] == "applied" and second.get_json()["outcome"] == "duplicate"
-    assert count(app, Entitlement) == 1 and count(app, LedgerEntry) == 1
+    assert count_rows(app, Entitlement) == 1 and count_rows(app, LedgerEntry) == 1
     assert len(mailbox.to(buyer.email)) == 1
 
 
@@ -90,8 +75,8 @@ def test_a_refund_delivered_before_the_completion_leaves_no_access(app, shop, pa
     events = shop.events()
     for event in sorted(events, key=lambda e: e.type != "charge.refunded"):  # refund first
         assert shop.deliver(event).status_code == 200
-    assert order(app).access is AccessState.REVOKED
-    assert auth.client.get(lesson(course)).status_code == 403
+    assert only_order(app).access is AccessState.REVOKED
+    assert auth.client.get(lesson_url(course)).status_code == 403
     with app.app_context():
         assert net_revenue_cents() == 0  # charged 4900, refunded 4900
 
@@ -100,10 +85,10 @@ def test_an_old_completion_replayed_after_a_refund_never_grants_again(app, shop,
                                                                       buyer):
     [completed] = shop.events("checkout.session.completed")
     shop.deliver(completed)
-    assert auth.client.get(lesson(course)).status_code == 200
+    assert auth.client.get(lesson_url(course)).status_code == 200
     shop.refund(paid)
     shop.deliver_all("charge.refunded")
-    assert auth.client.get(lesson(course)).status_code == 403
+    assert auth.client.get(lesson_url(course)).status_code == 403
     assert any("has ended" in m["Subject"] for m in mailbox.to(buyer.email))
 
     replay = json.loads(completed.body)
@@ -111,7 +96,7 @@ def test_an_old_completion_replayed_after_a_refund_never_grants_again(app, shop,
     body = json.dumps(replay, separators=(",", ":"))
     assert shop.client.post("/stripe/webhook", data=body, content_type="application/json",
                             headers={"Stripe-Signature": sign(body)}).status_code == 200
-    assert auth.client.get(lesson(course)).status_code == 403
+    assert auth.client.get(lesson_url(course)).status_code == 403
     assert entitlement_statuses(app) == [EntitlementStatus.REVOKED]
 
 
@@ -119,12 +104,12 @@ def test_a_delayed_payment_grants_only_when_it_succeeds(app, shop, course, buyer
     pay_url = shop.checkout(course.slug)
     shop.pay(pay_url, action="pay_delayed")
     shop.deliver_all()
-    assert order(app).status is OrderStatus.PENDING
-    assert auth.client.get(lesson(course)).status_code == 403
+    assert only_order(app).status is OrderStatus.PENDING
+    assert auth.client.get(lesson_url(course)).status_code == 403
     shop.control("POST", f"checkout/sessions/{shop.session_id(pay_url)}/async_payment/succeed")
     shop.deliver_all("checkout.session.async_payment_succeeded")
-    assert order(app).status is OrderStatus.PAID
-    assert auth.client.get(lesson(course)).status_code == 200
+    assert only_order(app).status is OrderStatus.PAID
+    assert auth.client.get(lesson_url(course)).status_code == 200
 
 
 def test_a_failed_delayed_payment_marks_the_order_failed_and_says_so(app, shop, course, buyer, mailbox):
@@ -132,8 +117,8 @@ def test_a_failed_delayed_payment_marks_the_order_failed_and_says_so(app, shop, 
     shop.pay(pay_url, action="pay_delayed")
     shop.control("POST", f"checkout/sessions/{shop.session_id(pay_url)}/async_payment/fail")
     shop.deliver_all()
-    assert order(app).status is OrderStatus.FAILED
-    assert count(app, Entitlement) == 0
+    assert only_order(app).status is OrderStatus.FAILED
+    assert count_rows(app, Entitlement) == 0
     assert any("did not go through" in m["Subject"] for m in mailbox.to(buyer.email))
 
 
@@ -146,12 +131,12 @@ def test_a_dispute_suspends_and_its_close_restores_or_revokes(app, shop, paid, c
     shop.deliver_all()
     shop.control("POST", f"charges/{shop.charge_of(paid)}/dispute")
     shop.deliver_all("charge.dispute.created")
-    assert order(app).access is AccessState.SUSPENDED
-    assert auth.client.get(lesson(course)).status_code == 403
+    assert only_order(app).access is AccessState.SUSPENDED
+    assert auth.client.get(lesson_url(course)).status_code == 403
     dispute_id = shop.body_of(shop.events("charge.dispute.created")[0])["data"]["object"]["id"]
     shop.control("POST", f"disputes/{dispute_id}/close", status=outcome)
     shop.deliver_all("charge.dispute.closed")
-    assert order(app).access is access
+    assert only_order(app).access is access
     assert entitlement_statuses(app) == [status]
     with app.app_context():
         assert net_revenue_cents() == (4900 if outcome == "won" else 0)
@@ -167,7 +152,7 @@ def test_events_we_do_not_use_and_events_for_no_order_are_acknowledged(app, shop
         response = shop.client.post("/stripe/webhook", data=body, content_type="application/json",
                                     headers={"Stripe-Signature": sign(body)})
         assert response.status_code == 200
-    assert count(app, StripeEvent) == 2 and count(app, Order) == 0
+    assert count_rows(app, StripeEvent) == 2 and count_rows(app, Order) == 0
 
 
 def test_a_transient_failure_answers_500_so_stripe_retries(app, shop, paid, course, auth):
@@ -177,7 +162,7 @@ def test_a_transient_failure_answers_500_so_stripe_retries(app, shop, paid, cour
         "sk_test_coursehub_suite_0123456789", base_addresses={"api": "http://127.0.0.1:9"},
         max_network_retries=0)
     assert shop.deliver(completed).status_code == 500
-    assert count(app, StripeEvent) == 0  # not marked processed: the retry will apply it
+    assert count_rows(app, StripeEvent) == 0  # not marked processed: the retry will apply it
     app.extensions["coursehub.stripe"] = working
     assert shop.deliver(completed).status_code == 200
-    assert auth.client.get(lesson(course)).status_code == 200
+    assert auth.client.get(lesson_url(course)).status_code == 200

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from coursehub.accounts.services import create_user
-from coursehub.extensions import db
+from coursehub.core.extensions import db
 from tests.browser.polling import wait_until
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from coursehub.accounts.services import create_user
-from coursehub.extensions import db
+from coursehub.core.extensions import db
 
 pytestmark = pytest.mark.browser
 COURSE = "/courses/healing-the-hidden-root-of-pain"

@@ -7,8 +7,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from coursehub.accounts.services import create_user
-from coursehub.catalog.models import Course, Module, Quiz, QuizQuestion
-from coursehub.extensions import db
+from coursehub.content.models import Course, Module, Quiz, QuizQuestion
+from coursehub.core.extensions import db
 from coursehub.learning.enrollment import start_free_course
 
 pytestmark = pytest.mark.browser

@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from coursehub.catalog.content_files import load_catalog
-from coursehub.catalog.importer import import_catalog
-from coursehub.extensions import db
-from coursehub.paths import COURSES_DIR
+from coursehub.content.files import load_catalog
+from coursehub.content.importer import import_catalog
+from coursehub.core.extensions import db
+from coursehub.core.paths import COURSES_DIR
 from tests.factories import grant, make_course, make_user
 from tests.helpers import page_text
 

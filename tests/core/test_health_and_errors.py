@@ -1,6 +1,6 @@
 from sqlalchemy import text
 
-from coursehub.extensions import db
+from coursehub.core.extensions import db
 from tests.factories import make_user
 from tests.helpers import page_text
 

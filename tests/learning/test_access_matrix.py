@@ -9,8 +9,8 @@ import re
 import pytest
 
 from coursehub.accounts.models import Role, User
-from coursehub.catalog.models import Lesson
-from coursehub.extensions import db
+from coursehub.content.models import Lesson
+from coursehub.core.extensions import db
 from coursehub.learning.media import media_url
 from tests.factories import grant, make_course, make_user
 from tests.helpers import AuthActions, page_text

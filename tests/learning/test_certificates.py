@@ -5,18 +5,18 @@ from datetime import UTC, datetime
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from coursehub.accounts.models import Role, User
-from coursehub.catalog.models import Course
-from coursehub.db_types import utcnow
-from coursehub.extensions import db
+from coursehub.content.models import Course
+from coursehub.core.db_types import utcnow
+from coursehub.core.extensions import db
 from coursehub.learning import certificates
 from coursehub.learning.certificates import issue_certificate
 from coursehub.learning.models import Certificate, Entitlement, EntitlementStatus
 from coursehub.mail.models import OutboxMessage
 from tests.factories import grant, make_course, make_user
-from tests.helpers import links_in, page_text
+from tests.helpers import count_rows, links_in, page_text
 
 ISSUED = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 
@@ -49,16 +49,11 @@ def pdf_text(response) -> tuple[int, str]:
     return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
 
 
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
-
-
 def test_issuing_twice_returns_one_certificate_and_one_mail(app, learner, course):
     first, second = issue(app, learner, course), issue(app, learner, course)
     assert first == second and len(first) >= 22
-    assert count(app, Certificate) == 1
-    assert count(app, OutboxMessage) == 1
+    assert count_rows(app, Certificate) == 1
+    assert count_rows(app, OutboxMessage) == 1
 
 
 def test_a_concurrent_issue_that_loses_the_race_returns_the_winner(app, learner, course, monkeypatch):
@@ -72,7 +67,7 @@ def test_a_concurrent_issue_that_loses_the_race_returns_the_winner(app, learner,
     monkeypatch.setattr(certificates, "_certificate_of", stale_lookup)
     assert issue(app, learner, course) == code  # the savepoint kept the transaction usable
     assert len(calls) == 2  # the insert hit the unique constraint and the winner was looked up
-    assert count(app, Certificate) == 1 and count(app, OutboxMessage) == 1
+    assert count_rows(app, Certificate) == 1 and count_rows(app, OutboxMessage) == 1
 
 
 def test_the_mail_arrives_with_a_verification_link_that_works(app, client, learner, course, mailbox):

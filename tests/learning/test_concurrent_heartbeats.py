@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from coursehub.accounts.models import User
-from coursehub.catalog.models import Lesson
-from coursehub.extensions import db
+from coursehub.content.models import Lesson
+from coursehub.core.extensions import db
 from coursehub.learning.models import LessonProgress
 from coursehub.learning.progress import record_heartbeat
 from tests.databases import POSTGRES_URL

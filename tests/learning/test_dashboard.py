@@ -2,8 +2,8 @@
 
 import re
 
-from coursehub.db_types import utcnow
-from coursehub.extensions import db
+from coursehub.core.db_types import utcnow
+from coursehub.core.extensions import db
 from coursehub.learning.models import Enrollment, LessonProgress
 from tests.factories import grant, make_course, make_user
 from tests.helpers import page_text

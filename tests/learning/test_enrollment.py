@@ -3,21 +3,10 @@
 import re
 
 import pytest
-from sqlalchemy import func, select
 
-from coursehub.extensions import db
 from coursehub.learning.models import Enrollment, Entitlement
 from tests.factories import make_course, make_user
-from tests.helpers import page_text
-
-
-def lesson_url(course, index=0):
-    return f"/courses/{course.slug}/lessons/{course.lesson_slugs[index]}"
-
-
-def count(app, model, **where):
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
+from tests.helpers import count_rows, lesson_url, page_text
 
 
 def test_one_click_starts_the_free_course(app, auth):
@@ -27,8 +16,8 @@ def test_one_click_starts_the_free_course(app, auth):
     response = auth.post(f"/courses/{free.slug}/start", form_page=f"/courses/{free.slug}")
     assert response.headers["Location"] == lesson_url(free)
     auth.post(f"/courses/{free.slug}/start", form_page=f"/courses/{free.slug}")  # a double click
-    assert count(app, Enrollment, user_id=user.id) == 1
-    assert count(app, Entitlement, user_id=user.id) == 1
+    assert count_rows(app, Enrollment, user_id=user.id) == 1
+    assert count_rows(app, Entitlement, user_id=user.id) == 1
 
 
 def test_a_paid_course_cannot_be_started_for_free(app, auth):
@@ -38,7 +27,7 @@ def test_a_paid_course_cannot_be_started_for_free(app, auth):
     response = auth.post(f"/courses/{paid.slug}/start", form_page=f"/courses/{paid.slug}")
     assert response.status_code == 409
     assert "opens when you buy it" in page_text(response)
-    assert count(app, Entitlement, user_id=user.id) == 0
+    assert count_rows(app, Entitlement, user_id=user.id) == 0
 
 
 def test_grant_opens_the_course_and_revoke_closes_it_keeping_progress(app, runner, auth):

@@ -4,7 +4,7 @@ import pytest
 
 from coursehub.accounts.models import Role
 from tests.factories import grant, make_course, make_user
-from tests.helpers import page_text
+from tests.helpers import lesson_url, page_text
 
 SECRET_TEXT = "The paid teaching"
 
@@ -12,10 +12,6 @@ SECRET_TEXT = "The paid teaching"
 @pytest.fixture
 def paid(app):
     return make_course(app, body=SECRET_TEXT, preview=(0,))
-
-
-def lesson_url(course, index):
-    return f"/courses/{course.slug}/lessons/{course.lesson_slugs[index]}"
 
 
 def assert_locked(response, cta: str):

@@ -43,8 +43,8 @@ def test_a_range_request_returns_206_with_exactly_those_bytes(client, course, le
 
 def test_an_expired_url_is_403(app, client, course, learner):
     with app.test_request_context():
-        from coursehub.catalog.models import Lesson
-        from coursehub.extensions import db
+        from coursehub.content.models import Lesson
+        from coursehub.core.extensions import db
 
         url = media_url(db.session.get(Lesson, course.lesson_ids[1]), "video", learner_user(app, learner),
                         now=time.time() - app.config["VIDEO_URL_TTL"] - 5)
@@ -55,7 +55,7 @@ def test_an_expired_url_is_403(app, client, course, learner):
 
 def learner_user(app, record):
     from coursehub.accounts.models import User
-    from coursehub.extensions import db
+    from coursehub.core.extensions import db
 
     return db.session.get(User, record.id)
 
@@ -81,7 +81,7 @@ def test_a_url_made_for_one_learner_does_not_work_for_another(app, client, cours
 def test_revoking_access_stops_a_url_already_handed_out(app, client, course, learner):
     url = video_url_on_page(client, course, 1)
     with app.app_context():
-        from coursehub.extensions import db
+        from coursehub.core.extensions import db
         from coursehub.learning.models import Entitlement, EntitlementStatus
 
         db.session.query(Entitlement).update({"status": EntitlementStatus.REVOKED})
@@ -120,8 +120,8 @@ def test_with_a_video_host_the_app_signs_the_hosts_urls(app, client, course):
 def test_captions_get_a_track_and_are_served_as_webvtt(app, client, course, learner, tmp_path):
     (tmp_path / "clip.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:02.000\nHello\n")
     with app.app_context():
-        from coursehub.catalog.models import Lesson
-        from coursehub.extensions import db
+        from coursehub.content.models import Lesson
+        from coursehub.core.extensions import db
 
         db.session.get(Lesson, course.lesson_ids[1]).captions_ref = "clip.vtt"
         db.session.commit()

@@ -5,7 +5,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from coursehub.extensions import db
+from coursehub.core.extensions import db
 from coursehub.learning.models import LessonProgress
 from tests.factories import make_course
 

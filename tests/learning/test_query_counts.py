@@ -1,6 +1,6 @@
 """The lesson page and the dashboard cost the same number of queries for a small and a large course."""
 
-from coursehub.extensions import db
+from coursehub.core.extensions import db
 from coursehub.learning.models import LessonProgress
 from tests.factories import grant, make_course, make_user
 

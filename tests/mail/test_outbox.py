@@ -2,7 +2,7 @@ import logging
 
 from sqlalchemy import select
 
-from coursehub.extensions import db
+from coursehub.core.extensions import db
 from coursehub.mail.models import OutboxMessage
 from coursehub.mail.services import deliver, due_message_ids, queue_mail
 from tests.factories import make_user

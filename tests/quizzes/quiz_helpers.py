@@ -2,8 +2,8 @@
 
 import re
 
-from coursehub.catalog.models import QuizQuestion
-from coursehub.extensions import db
+from coursehub.content.models import QuizQuestion
+from coursehub.core.extensions import db
 from coursehub.quizzes.models import QuizAttempt
 from tests.helpers import csrf_token_from
 

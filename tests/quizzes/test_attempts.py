@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from coursehub.extensions import db
+from coursehub.core.extensions import db
 from coursehub.quizzes.models import QuizAnswer, QuizAttempt
 from coursehub.quizzes.services import question_stats
 from tests.factories import SAMPLE_QUESTIONS, grant, make_course, make_quiz, make_user
@@ -178,7 +178,7 @@ def test_question_stats_show_which_questions_learners_miss(app, auth, course, le
     form[f"q{side_index}"] = side_tokens["right"]  # the learner picks the wrong side
     submit(auth, url, form)
     with app.app_context():
-        from coursehub.catalog.models import Quiz
+        from coursehub.content.models import Quiz
 
         stats = {stat.question.key: stat for stat in question_stats(db.session.get(Quiz, quiz_id))}
     assert (stats["which-side"].answers, stats["which-side"].right) == (1, 0)

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from coursehub.accounts.models import User
-from coursehub.catalog.models import Quiz
-from coursehub.extensions import db
+from coursehub.content.models import Quiz
+from coursehub.core.extensions import db
 from coursehub.quizzes.models import QuizAnswer, QuizAttempt
 from coursehub.quizzes.services import QuizError, start_attempt, submit_attempt
 from tests.databases import POSTGRES_URL

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from coursehub.catalog.models import Course, Lesson, Module
-from coursehub.db_types import utcnow
-from coursehub.extensions import db
+from coursehub.content.models import Course, Lesson, Module
+from coursehub.core.db_types import utcnow
+from coursehub.core.extensions import db
 
 
 @dataclass(frozen=True)

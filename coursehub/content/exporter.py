@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from coursehub.catalog.content_files import (
+from coursehub.content.files import (
     CourseFile,
     LessonFile,
     ModuleFile,
@@ -18,9 +18,9 @@ from coursehub.catalog.content_files import (
     dump_catalog,
     module_folder_name,
 )
-from coursehub.catalog.content_lesson import lesson_file_name
-from coursehub.catalog.models import Course, Lesson, Module, Quiz, QuizQuestion
-from coursehub.extensions import db
+from coursehub.content.lesson_files import lesson_file_name
+from coursehub.content.models import Course, Lesson, Module, Quiz, QuizQuestion
+from coursehub.core.extensions import db
 
 
 def export_catalog(root: Path) -> tuple[CourseFile, ...]:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coursehub.catalog.content_errors import Problems
-from coursehub.catalog.content_tables import Table, read_text, read_toml
-from coursehub.catalog.content_toml import toml_assignments, toml_table_array
+from coursehub.content.errors import Problems
+from coursehub.content.tables import Table, read_text, read_toml
+from coursehub.content.toml_format import toml_assignments, toml_table_array
 
 QUESTION_TYPES = ("single", "multiple", "true_false", "ordering", "side")
 SIDE_OPTION_IDS = ("left", "right", "both", "neither")

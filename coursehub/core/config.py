@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from coursehub.paths import PROJECT_ROOT
+from coursehub.core.paths import PROJECT_ROOT
 
 ENVIRONMENTS = ("production", "development", "demo", "test")
 # Only ever accepted outside production; `make run` generates a real one for the demo.

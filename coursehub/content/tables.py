@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from coursehub.catalog.content_errors import Problems
-from coursehub.catalog.content_toml import Scope, TomlLines, TomlSyntaxError, parse_toml
+from coursehub.content.errors import Problems
+from coursehub.content.toml_format import Scope, TomlLines, TomlSyntaxError, parse_toml
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _REQUIRED: Any = object()
@@ -69,7 +69,7 @@ def describe(value: Any) -> str:
 class Table:
     """A TOML table of one file, read key by key.
 
-    :param scope: which table of the file this is (see :data:`~coursehub.catalog.content_toml.Scope`).
+    :param scope: which table of the file this is (see :data:`~coursehub.content.toml_format.Scope`).
     :param start_line: where to point when the table has no header of its own (an inline table).
     """
 

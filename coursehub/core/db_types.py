@@ -21,7 +21,7 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTCDateTime column; use coursehub.db_types.utcnow()")
+            raise ValueError("naive datetime given to a UTCDateTime column; use db_types.utcnow()")
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 

@@ -4,9 +4,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from coursehub.catalog.models import Module, Quiz
-from coursehub.catalog.queries import course_by_slug
-from coursehub.extensions import db
+from coursehub.content.models import Module, Quiz
+from coursehub.content.queries import course_by_slug
+from coursehub.core.extensions import db
 from coursehub.learning.access import CourseAccess, is_staff
 from coursehub.learning.completion import finish_if_complete
 from coursehub.quizzes import bp

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from coursehub.catalog.content_files import CourseFile, LessonFile, ModuleFile, QuestionFile, QuizFile
-from coursehub.catalog.models import Access, Course, Lesson, Module, Quiz, QuizQuestion
-from coursehub.db_types import utcnow
-from coursehub.extensions import db
+from coursehub.content.files import CourseFile, LessonFile, ModuleFile, QuestionFile, QuizFile
+from coursehub.content.models import Access, Course, Lesson, Module, Quiz, QuizQuestion
+from coursehub.core.db_types import utcnow
+from coursehub.core.extensions import db
 
 KINDS = ("courses", "modules", "lessons", "quizzes", "questions", "products")
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coursehub.catalog.content_errors import Problems
-from coursehub.catalog.content_markdown import markdown_problems, render_markdown
-from coursehub.catalog.content_tables import Table, read_text, read_toml
-from coursehub.catalog.content_toml import toml_assignments, toml_table_array
+from coursehub.content.errors import Problems
+from coursehub.content.markdown import markdown_problems, render_markdown
+from coursehub.content.tables import Table, read_text, read_toml
+from coursehub.content.toml_format import toml_assignments, toml_table_array
 
 DELIMITER = "+++"
 SIDES = ("left", "right", "both", "each")

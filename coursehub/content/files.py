@@ -14,18 +14,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from coursehub.catalog.content_errors import ContentError, ContentErrors, Problems
-from coursehub.catalog.content_lesson import (
+from coursehub.content.errors import ContentError, ContentErrors, Problems
+from coursehub.content.lesson_files import (
     LessonFile,
     RoutineStep,
     lesson_file_name,
     lesson_text,
     read_lesson,
 )
-from coursehub.catalog.content_markdown import render_markdown
-from coursehub.catalog.content_quiz import QuestionFile, QuizFile, quiz_text, read_quiz
-from coursehub.catalog.content_tables import SLUG, Table, read_text, read_toml
-from coursehub.catalog.content_toml import toml_assignments
+from coursehub.content.markdown import render_markdown
+from coursehub.content.quiz_files import QuestionFile, QuizFile, quiz_text, read_quiz
+from coursehub.content.tables import SLUG, Table, read_text, read_toml
+from coursehub.content.toml_format import toml_assignments
 
 __all__ = [
     "ContentError",

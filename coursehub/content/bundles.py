@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from coursehub.catalog.content_errors import Problems
-from coursehub.catalog.content_files import CourseFile
-from coursehub.catalog.content_tables import read_text, read_toml
-from coursehub.catalog.content_toml import toml_table_array
+from coursehub.content.errors import Problems
+from coursehub.content.files import CourseFile
+from coursehub.content.tables import read_text, read_toml
+from coursehub.content.toml_format import toml_table_array
 
 BUNDLES_TOML = "bundles.toml"
 HEADER = ("# Bundles sell several paid courses at once, at a discount. "

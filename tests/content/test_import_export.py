@@ -4,13 +4,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from coursehub.catalog.models import Course, Lesson, Module, Quiz, QuizQuestion
-from coursehub.extensions import db
+from coursehub.content.models import Course, Lesson, Module, Quiz, QuizQuestion
+from coursehub.core.extensions import db
+from coursehub.core.paths import COURSES_DIR
 from coursehub.learning.models import LessonProgress
-from coursehub.paths import COURSES_DIR
 from tests.factories import make_user
+from tests.helpers import count_rows
 
 INTRO = "introduction-to-active-isolated-stretching"
 
@@ -27,11 +28,6 @@ def run_import(runner, path, *extra):
     return runner.invoke(args=["courses", "import", str(path), *extra])
 
 
-def count(app, model, *where) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
 def lesson_rows(app) -> dict[str, tuple]:
     with app.app_context():
         return {lesson.slug: (lesson.id, lesson.updated_at, lesson.archived_at, lesson.body_markdown)
@@ -41,10 +37,10 @@ def lesson_rows(app) -> dict[str, tuple]:
 def test_the_shipped_courses_import_in_full(app, runner):
     result = run_import(runner, COURSES_DIR)
     assert result.exit_code == 0, result.output
-    assert count(app, Course) == 4
-    assert count(app, Lesson) >= 40
-    assert count(app, Quiz) == count(app, Module)
-    assert count(app, QuizQuestion) >= 4 * count(app, Quiz)
+    assert count_rows(app, Course) == 4
+    assert count_rows(app, Lesson) >= 40
+    assert count_rows(app, Quiz) == count_rows(app, Module)
+    assert count_rows(app, QuizQuestion) >= 4 * count_rows(app, Quiz)
     assert "added: 4 courses" in result.output
 
 
@@ -93,7 +89,7 @@ def test_removing_a_lesson_archives_it_and_bringing_it_back_restores_the_same_ro
     rows = lesson_rows(app)
     archived = [slug for slug, row in rows.items() if row[2] is not None]
     assert len(archived) == 1 and len(rows) == 7  # kept, not deleted
-    assert count(app, LessonProgress) == 1  # and the learner's progress on it with it
+    assert count_rows(app, LessonProgress) == 1  # and the learner's progress on it with it
 
     path.write_text(saved)
     run_import(runner, intro_dir)

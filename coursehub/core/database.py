@@ -3,13 +3,12 @@
 from flask import Flask
 from sqlalchemy import event
 
-from coursehub.extensions import db, migrate
-from coursehub.paths import MIGRATIONS_DIR
+from coursehub.core.extensions import db, migrate
+from coursehub.core.paths import MIGRATIONS_DIR
 
 
 def register_database(app: Flask) -> None:
-    import coursehub.models  # noqa: F401 - every table on the metadata before migrations look
-
+    """Bind SQLAlchemy and Flask-Migrate; the factory imports every model first (``coursehub.models``)."""
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     with app.app_context():

@@ -8,9 +8,9 @@ from flask import Flask, Response, jsonify, make_response, render_template, requ
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from coursehub.extensions import db
+from coursehub.core.extensions import db
 
-log = logging.getLogger("coursehub.errors")
+log = logging.getLogger("coursehub.core.errors")
 
 MESSAGES = {
     400: ("bad_request", "The request could not be understood. Check what you entered and try again."),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from coursehub.catalog.content_files import (
+from coursehub.content.files import (
     ContentError,
     ContentErrors,
     CourseFile,

@@ -1,0 +1,60 @@
+"""``flask demo seed``: the demo accounts for trying the school offline."""
+
+from urllib.parse import urlsplit
+
+import click
+from flask import current_app
+from werkzeug.serving import run_simple
+
+from coursehub.accounts.models import Role
+from coursehub.accounts.services import create_user, find_user_by_email
+from coursehub.core.cli import CommandError, CommandGroup
+from coursehub.core.extensions import db
+from coursehub.stripe_fake import FakeStripe
+
+demo_cli = CommandGroup("demo", help="The offline demo.")
+
+DEMO_PASSWORD = "coursehub-demo"  # noqa: S105 - published in the README; refused in production
+DEMO_ACCOUNTS = (
+    ("learner@example.com", "Demo Learner", Role.LEARNER),
+    ("author@example.com", "Demo Author", Role.AUTHOR),
+    ("admin@example.com", "Demo Admin", Role.ADMIN),
+)
+
+
+@demo_cli.command("seed")
+def seed() -> None:
+    """Create the demo accounts (verified, password coursehub-demo) unless they exist."""
+    if current_app.config["COURSEHUB_ENV"] == "production":
+        raise CommandError("demo accounts are never created in production (COURSEHUB_ENV=production)")
+    for email, name, role in DEMO_ACCOUNTS:
+        if find_user_by_email(email) is None:
+            create_user(email, name, DEMO_PASSWORD, role=role, verified=True)
+    db.session.commit()
+    for email, _name, role in DEMO_ACCOUNTS:
+        click.echo(f"  {role.value:<8} {email}  password: {DEMO_PASSWORD}")
+
+
+@demo_cli.command("serve")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+def serve(port: int) -> None:
+    """Serve the school on 127.0.0.1; with STRIPE_API_BASE set, run the local Stripe stand-in beside it."""
+    config = current_app.config
+    if config["COURSEHUB_ENV"] == "production":
+        raise CommandError("demo serve is for trying the school; run gunicorn in production (see README)")
+    fake = None
+    if config["STRIPE_API_BASE"]:
+        base = urlsplit(config["STRIPE_API_BASE"])
+        fake = FakeStripe(api_key=config["STRIPE_SECRET_KEY"], webhook_secret=config["STRIPE_WEBHOOK_SECRET"],
+                          webhook_url=f"http://127.0.0.1:{port}/stripe/webhook", host=base.hostname or "",
+                          port=base.port or 80, production=False)
+        fake.start()
+        click.echo(f"Stripe: using the local test stand-in at {fake.base_url} (no real charges)")
+    elif config["STRIPE_SECRET_KEY"]:
+        click.echo("Stripe: using the Stripe account of STRIPE_SECRET_KEY")
+    click.echo(f"CourseHub: serving on http://127.0.0.1:{port} (Ctrl+C to stop)")
+    try:
+        run_simple("127.0.0.1", port, current_app._get_current_object(), threaded=True)
+    finally:
+        if fake is not None:
+            fake.stop()
