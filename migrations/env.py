@@ -29,8 +29,9 @@ def render_item(type_, obj, autogen_context):
 
 def run_migrations_offline():
     url = get_engine().url.render_as_string(hide_password=False)
-    context.configure(url=url, target_metadata=target_db.metadata, literal_binds=True,
-                      render_item=render_item)
+    context.configure(
+        url=url, target_metadata=target_db.metadata, literal_binds=True, render_item=render_item
+    )
     with context.begin_transaction():
         context.run_migrations()
 

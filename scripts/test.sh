@@ -17,8 +17,9 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
-echo "ruff check ..."
+echo "ruff check and ruff format --check ..."
 "$BIN/ruff" check . || exit 1
+"$BIN/ruff" format --check . >/dev/null || { "$BIN/ruff" format --check .; exit 1; }
 echo "lint-imports (the layers of DESIGN.md §2) ..."
 "$BIN/lint-imports" --no-cache >/dev/null || { "$BIN/lint-imports" --no-cache; exit 1; }
 

@@ -25,10 +25,15 @@ from tests.helpers import AuthActions, free_port, settings_for
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
     # The machine has no network: keep chromium from trying to reach Google's services.
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-quic", "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
 ]
 
 
@@ -40,14 +45,16 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests need Debian's chromium; CI (REQUIRE_BROWSER=1) fails rather than skipping them."""
     if os.path.exists(CHROMIUM) or os.environ.get("REQUIRE_BROWSER") == "1":
         return
-    skip = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                              reason="chromium is not installed (make test installs it with apt)")
+    skip = pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason="chromium is not installed (make test installs it with apt)"
+    )
     for item in items:
         if "page" in item.fixturenames:
             item.add_marker(skip)
 
 
 # ---- mail ------------------------------------------------------------------------------------------
+
 
 class Mailbox:
     """What the SMTP server received, as parsed messages."""
@@ -91,6 +98,7 @@ def mailbox(smtp_controller) -> Mailbox:
 
 
 # ---- the app and its database ----------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory, smtp_controller):
@@ -206,6 +214,7 @@ def auth(client) -> AuthActions:
 
 # ---- the browser -----------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
@@ -223,12 +232,24 @@ def live_server(tmp_path_factory, smtp_controller):
 
     url = fresh_database("live", tmp_path_factory.mktemp("live"))
     port = free_port()
-    fake = FakeStripe("sk_test_live_server_suite", webhook_url=f"http://127.0.0.1:{port}/stripe/webhook",
-                      production=False, redirect_wait=5)
+    fake = FakeStripe(
+        "sk_test_live_server_suite",
+        webhook_url=f"http://127.0.0.1:{port}/stripe/webhook",
+        production=False,
+        redirect_wait=5,
+    )
     fake.start()
-    app = create_app(settings_for(url, smtp_controller, BASE_URL=f"http://127.0.0.1:{port}", TESTING=False,
-                                  STRIPE_SECRET_KEY=fake.api_key, STRIPE_API_BASE=fake.base_url,
-                                  STRIPE_WEBHOOK_SECRET=fake.webhook_secret))
+    app = create_app(
+        settings_for(
+            url,
+            smtp_controller,
+            BASE_URL=f"http://127.0.0.1:{port}",
+            TESTING=False,
+            STRIPE_SECRET_KEY=fake.api_key,
+            STRIPE_API_BASE=fake.base_url,
+            STRIPE_WEBHOOK_SECRET=fake.webhook_secret,
+        )
+    )
     with app.app_context():
         flask_migrate.upgrade()
         courses = load_catalog(COURSES_DIR)

@@ -12,8 +12,10 @@ def one_line_error(result) -> str:
 
 
 def test_users_create_reads_the_password_from_stdin_and_the_account_can_log_in(app, runner, auth):
-    result = runner.invoke(args=["users", "create", "Author@Example.com", "--role", "author",
-                                 "--password-stdin"], input="a strong password here\n")
+    result = runner.invoke(
+        args=["users", "create", "Author@Example.com", "--role", "author", "--password-stdin"],
+        input="a strong password here\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Created author author@example.com" in result.output
     assert auth.login("author@example.com", "a strong password here").status_code == 302
@@ -23,20 +25,30 @@ def test_users_create_reads_the_password_from_stdin_and_the_account_can_log_in(a
 
 
 def test_users_create_prompts_for_the_password_twice(app, runner):
-    result = runner.invoke(args=["users", "create", "ada@example.com"],
-                           input="a strong password here\na strong password here\n")
+    result = runner.invoke(
+        args=["users", "create", "ada@example.com"], input="a strong password here\na strong password here\n"
+    )
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.parametrize(("args", "stdin", "message"), [
-    (["users", "create", "not-an-email", "--password-stdin"], "a strong password here\n",
-     "That email address is not valid"),
-    (["users", "create", "ada@example.com", "--role", "wizard", "--password-stdin"], "a strong password\n",
-     "unknown role 'wizard'; use one of learner, author, admin"),
-    (["users", "create", "ada@example.com", "--password-stdin"], "short\n", "at least 10 characters"),
-    (["users", "create"], "", "Missing argument 'EMAIL'"),
-    (["users", "set-role", "nobody@example.com", "admin"], "", "no account uses nobody@example.com"),
-])
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (
+            ["users", "create", "not-an-email", "--password-stdin"],
+            "a strong password here\n",
+            "That email address is not valid",
+        ),
+        (
+            ["users", "create", "ada@example.com", "--role", "wizard", "--password-stdin"],
+            "a strong password\n",
+            "unknown role 'wizard'; use one of learner, author, admin",
+        ),
+        (["users", "create", "ada@example.com", "--password-stdin"], "short\n", "at least 10 characters"),
+        (["users", "create"], "", "Missing argument 'EMAIL'"),
+        (["users", "set-role", "nobody@example.com", "admin"], "", "no account uses nobody@example.com"),
+    ],
+)
 def test_bad_input_exits_2_with_one_line(app, runner, args, stdin, message):
     result = runner.invoke(args=args, input=stdin)
     assert result.exit_code == 2
@@ -45,8 +57,9 @@ def test_bad_input_exits_2_with_one_line(app, runner, args, stdin, message):
 
 def test_users_create_refuses_a_taken_email(app, runner):
     user = make_user(app)
-    result = runner.invoke(args=["users", "create", user.email.upper(), "--password-stdin"],
-                           input="a strong password here\n")
+    result = runner.invoke(
+        args=["users", "create", user.email.upper(), "--password-stdin"], input="a strong password here\n"
+    )
     assert result.exit_code == 2
     assert "already exists" in one_line_error(result)
 

@@ -61,16 +61,20 @@ def test_upgrading_a_database_that_holds_courses_keeps_them(empty_app):
             connection.exec_driver_sql(
                 "INSERT INTO courses (id, slug, title, subtitle, summary, access, price_cents, currency,"
                 " position, created_at, updated_at) VALUES (1, 'c', 'C', 's', 's', 'paid', 100, 'usd', 1,"
-                " '2026-01-01', '2026-01-01')")
+                " '2026-01-01', '2026-01-01')"
+            )
             connection.exec_driver_sql(
                 "INSERT INTO modules (id, course_id, slug, position, title, summary, drip_days, updated_at)"
-                " VALUES (1, 1, 'm', 1, 'M', 's', 0, '2026-01-01')")
+                " VALUES (1, 1, 'm', 1, 'M', 's', 0, '2026-01-01')"
+            )
             connection.exec_driver_sql(
                 "INSERT INTO quizzes (id, module_id, title, pass_mark, max_attempts, wait_minutes, draw)"
-                " VALUES (1, 1, 'Q', 80, 0, 0, 1)")
+                " VALUES (1, 1, 'Q', 80, 0, 0, 1)"
+            )
             connection.exec_driver_sql(
                 "INSERT INTO quiz_questions (id, quiz_id, key, position, kind, prompt, options, answer,"
-                " explanation, lesson_slug) VALUES (1, 1, 'k', 1, 'true_false', 'p', '[]', 'true', 'e', 'l')")
+                " explanation, lesson_slug) VALUES (1, 1, 'k', 1, 'true_false', 'p', '[]', 'true', 'e', 'l')"
+            )
         flask_migrate.upgrade()
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("SELECT partial_credit FROM quizzes").scalar() in (False, 0)

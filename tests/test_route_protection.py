@@ -36,8 +36,11 @@ def url_for_rule(rule) -> str:
 
 
 def routes(app, methods):
-    return [(rule.endpoint, url_for_rule(rule), method)
-            for rule in app.url_map.iter_rules() for method in sorted(rule.methods & methods)]
+    return [
+        (rule.endpoint, url_for_rule(rule), method)
+        for rule in app.url_map.iter_rules()
+        for method in sorted(rule.methods & methods)
+    ]
 
 
 def test_every_state_changing_route_rejects_a_request_without_a_csrf_token(app, auth):
@@ -55,8 +58,9 @@ def test_every_state_changing_route_rejects_a_request_without_a_csrf_token(app, 
 
 
 def test_every_page_but_the_public_ones_sends_a_visitor_to_log_in(app, client):
-    private = [(endpoint, url) for endpoint, url, _ in routes(app, {"GET"})
-               if endpoint not in PUBLIC_ENDPOINTS]
+    private = [
+        (endpoint, url) for endpoint, url, _ in routes(app, {"GET"}) if endpoint not in PUBLIC_ENDPOINTS
+    ]
     assert private, "expected some private pages"
     # A certificate's PDF needs its owner logged in, unlike its public page.
     assert "learning.certificate_pdf" in {endpoint for endpoint, _ in private}

@@ -33,8 +33,9 @@ def create(email: str, role: str, display_name: str | None, password_stdin: bool
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = create_user(email, display_name or email.split("@")[0], password, role=chosen_role,
-                           verified=True)
+        user = create_user(
+            email, display_name or email.split("@")[0], password, role=chosen_role, verified=True
+        )
     except AccountError as error:
         raise CommandError(error.message) from None
     db.session.commit()

@@ -6,18 +6,26 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from coursehub.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
-_password_length = Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH,
-                          message=f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+_password_length = Length(
+    min=MIN_PASSWORD_LENGTH,
+    max=MAX_PASSWORD_LENGTH,
+    message=f"Use at least {MIN_PASSWORD_LENGTH} characters.",
+)
 
 
 class SignUpForm(FlaskForm):
-    display_name = StringField("Your name", validators=[DataRequired(), Length(max=80)],
-                               description="Shown on your certificates.")
+    display_name = StringField(
+        "Your name", validators=[DataRequired(), Length(max=80)], description="Shown on your certificates."
+    )
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), _password_length],
-                             description=f"At least {MIN_PASSWORD_LENGTH} characters.")
-    confirm = PasswordField("Repeat password",
-                            validators=[DataRequired(), EqualTo("password", "The passwords differ.")])
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), _password_length],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+    )
+    confirm = PasswordField(
+        "Repeat password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
+    )
 
 
 class LoginForm(FlaskForm):
@@ -32,15 +40,17 @@ class ForgotPasswordForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField("New password", validators=[DataRequired(), _password_length])
-    confirm = PasswordField("Repeat new password",
-                            validators=[DataRequired(), EqualTo("password", "The passwords differ.")])
+    confirm = PasswordField(
+        "Repeat new password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
+    )
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("Current password", validators=[DataRequired()])
     password = PasswordField("New password", validators=[DataRequired(), _password_length])
-    confirm = PasswordField("Repeat new password",
-                            validators=[DataRequired(), EqualTo("password", "The passwords differ.")])
+    confirm = PasswordField(
+        "Repeat new password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
+    )
 
 
 class ChangeEmailForm(FlaskForm):

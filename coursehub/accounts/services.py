@@ -54,8 +54,9 @@ def check_password_rules(password: str, email: str = "") -> None:
         raise AccountError("Choose a password that is not your email address.", field="password")
 
 
-def create_user(email: str, display_name: str, password: str, role: Role = Role.LEARNER,
-                verified: bool = False) -> User:
+def create_user(
+    email: str, display_name: str, password: str, role: Role = Role.LEARNER, verified: bool = False
+) -> User:
     """Create an account, without mail; the CLI and ``sign_up`` build on it.
 
     :raise AccountError: for a bad email or password, or an email already in use.
@@ -70,9 +71,13 @@ def create_user(email: str, display_name: str, password: str, role: Role = Role.
         raise AccountError("Enter the name to show on your certificates.", field="display_name")
     if db.session.scalar(select(User.id).where(User.email == normalized)) is not None:
         raise AccountError("An account with that email already exists.")
-    user = User(email=normalized, display_name=display_name[:80], role=role,
-                password_hash=hash_password(password),
-                email_verified_at=utcnow() if verified else None)
+    user = User(
+        email=normalized,
+        display_name=display_name[:80],
+        role=role,
+        password_hash=hash_password(password),
+        email_verified_at=utcnow() if verified else None,
+    )
     db.session.add(user)
     db.session.flush()
     return user
@@ -94,8 +99,7 @@ def sign_up(email: str, display_name: str, password: str) -> User | None:
     check_password_rules(password, normalized)
     existing = db.session.scalar(select(User).where(User.email == normalized))
     if existing is not None:
-        queue_mail(existing.email, "You already have a CourseHub account", "account_exists",
-                   user=existing)
+        queue_mail(existing.email, "You already have a CourseHub account", "account_exists", user=existing)
         return None
     user = create_user(normalized, display_name, password)
     send_verification(user)
@@ -105,10 +109,17 @@ def sign_up(email: str, display_name: str, password: str) -> User | None:
 def send_verification(user: User, email: str | None = None) -> None:
     """Mail a link that confirms ``email`` (the account's own address, or a pending new one)."""
     address = email or user.email
-    token = tokens.issue(tokens.VERIFY_EMAIL, {"uid": user.id, "email": address},
-                         current_app.config["VERIFY_EMAIL_MAX_AGE"])
-    queue_mail(address, "Confirm your email for CourseHub", "verify_email", user=user, token=token,
-               changing=address != user.email)
+    token = tokens.issue(
+        tokens.VERIFY_EMAIL, {"uid": user.id, "email": address}, current_app.config["VERIFY_EMAIL_MAX_AGE"]
+    )
+    queue_mail(
+        address,
+        "Confirm your email for CourseHub",
+        "verify_email",
+        user=user,
+        token=token,
+        changing=address != user.email,
+    )
 
 
 def verify_email(token: str, now: float | None = None) -> User:
@@ -130,8 +141,9 @@ def verify_email(token: str, now: float | None = None) -> User:
             raise AccountError("That email address now belongs to another account.")
         old_address = user.email
         user.email, user.pending_email, user.email_verified_at = email, None, utcnow()
-        queue_mail(old_address, "Your CourseHub email was changed", "email_changed", user=user,
-                   new_email=email)
+        queue_mail(
+            old_address, "Your CourseHub email was changed", "email_changed", user=user, new_email=email
+        )
     else:
         raise tokens.InvalidToken(tokens.VERIFY_EMAIL)
     db.session.flush()
@@ -155,9 +167,11 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None:
         return
-    token = tokens.issue(tokens.RESET_PASSWORD,
-                         {"uid": user.id, "fp": tokens.fingerprint(user.password_hash)},
-                         current_app.config["RESET_PASSWORD_MAX_AGE"])
+    token = tokens.issue(
+        tokens.RESET_PASSWORD,
+        {"uid": user.id, "fp": tokens.fingerprint(user.password_hash)},
+        current_app.config["RESET_PASSWORD_MAX_AGE"],
+    )
     queue_mail(user.email, "Reset your CourseHub password", "reset_password", user=user, token=token)
 
 

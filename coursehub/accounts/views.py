@@ -15,8 +15,7 @@ from coursehub.accounts.forms import (
 from coursehub.core.extensions import db, limiter
 from coursehub.core.requests import safe_next
 
-RESET_SENT = ("If an account uses that address, a reset link is on its way. "
-              "It works once and for one hour.")
+RESET_SENT = "If an account uses that address, a reset link is on its way. It works once and for one hour."
 
 
 def _form_email_key() -> str:
@@ -26,7 +25,6 @@ def _form_email_key() -> str:
 def _form_was_refused(response) -> bool:
     """A refused form is shown again (200); a success redirects. Only refusals count to the limit."""
     return response.status_code == 200
-
 
 
 def _log_in(user, remember: bool = False) -> None:
@@ -59,8 +57,11 @@ def verify_email(token: str):
         flash("That confirmation link has expired. Log in and we'll send you a new one.", "error")
         return redirect(url_for("accounts.login"))
     except (tokens.InvalidToken, services.AccountError) as error:
-        message = error.message if isinstance(error, services.AccountError) else (
-            "That confirmation link is not valid. Use the newest link we sent you.")
+        message = (
+            error.message
+            if isinstance(error, services.AccountError)
+            else ("That confirmation link is not valid. Use the newest link we sent you.")
+        )
         flash(message, "error")
         return redirect(url_for("catalog.index"))
     db.session.commit()
@@ -83,8 +84,7 @@ def resend_verification():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("5 per minute", methods=["POST"], deduct_when=_form_was_refused)
-@limiter.limit("20 per hour", methods=["POST"], key_func=_form_email_key,
-               deduct_when=_form_was_refused)
+@limiter.limit("20 per hour", methods=["POST"], key_func=_form_email_key, deduct_when=_form_was_refused)
 def login():
     next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
@@ -181,8 +181,9 @@ def change_email():
             _show_error(form, error)
         else:
             db.session.commit()
-            flash(f"We sent a confirmation link to {new_email}. Your email changes when you follow it.",
-                  "info")
+            flash(
+                f"We sent a confirmation link to {new_email}. Your email changes when you follow it.", "info"
+            )
             return redirect(url_for("accounts.account"))
     return render_template("accounts/change_email.html", form=form)
 

@@ -54,8 +54,9 @@ def check_purchase(user, product: Product, overlap_confirmed: bool = False) -> N
         raise OverlapsOwned(owned)
 
 
-def start_checkout(user, product: Product, success_url: str, cancel_url: str,
-                   overlap_confirmed: bool = False) -> str:
+def start_checkout(
+    user, product: Product, success_url: str, cancel_url: str, overlap_confirmed: bool = False
+) -> str:
     """Create (or reuse) a pending order and its Checkout Session. :return: the URL to send the learner to.
 
     :raise CheckoutError: unverified email, a purchase rule (``check_purchase``), or Stripe refused; the
@@ -64,23 +65,36 @@ def start_checkout(user, product: Product, success_url: str, cancel_url: str,
     if not user.is_verified:
         raise CheckoutError("Please confirm your email address before buying: we send your receipt there.")
     check_purchase(user, product, overlap_confirmed)
-    reusable = db.session.scalar(select(Order).where(
-        Order.user_id == user.id, Order.product_id == product.id, Order.status == OrderStatus.PENDING,
-        Order.checkout_url.is_not(None), Order.created_at > utcnow() - REUSE_PENDING_FOR))
+    reusable = db.session.scalar(
+        select(Order).where(
+            Order.user_id == user.id,
+            Order.product_id == product.id,
+            Order.status == OrderStatus.PENDING,
+            Order.checkout_url.is_not(None),
+            Order.created_at > utcnow() - REUSE_PENDING_FOR,
+        )
+    )
     if reusable is not None:
         return reusable.checkout_url
-    order = Order(user_id=user.id, product_id=product.id, list_price_cents=product.price_cents,
-                  currency=product.currency)
+    order = Order(
+        user_id=user.id,
+        product_id=product.id,
+        list_price_cents=product.price_cents,
+        currency=product.currency,
+    )
     db.session.add(order)
     db.session.flush()
     try:
         session = stripe_client().v1.checkout.sessions.create(
             params=_session_params(user, product, order, success_url, cancel_url),
-            options={"idempotency_key": f"checkout-order-{order.id}"})
+            options={"idempotency_key": f"checkout-order-{order.id}"},
+        )
     except stripe.StripeError as error:
         detail = error.user_message or "the payment service did not answer"
-        raise CheckoutError("We couldn't start the payment just now; you have not been charged. "
-                            f"Please try again in a moment. ({detail})") from None
+        raise CheckoutError(
+            "We couldn't start the payment just now; you have not been charged. "
+            f"Please try again in a moment. ({detail})"
+        ) from None
     order.checkout_session_id, order.checkout_url = session.id, session.url
     db.session.flush()
     return session.url
@@ -90,10 +104,16 @@ def _session_params(user, product: Product, order: Order, success_url: str, canc
     metadata = {"order_id": str(order.id), "user_id": str(user.id), "product_slug": product.slug}
     return {
         "mode": "payment",
-        "line_items": [{"price_data": {"currency": product.currency, "unit_amount": product.price_cents,
-                                       "product_data": {"name": product.title,
-                                                        "metadata": {"product_slug": product.slug}}},
-                        "quantity": 1}],
+        "line_items": [
+            {
+                "price_data": {
+                    "currency": product.currency,
+                    "unit_amount": product.price_cents,
+                    "product_data": {"name": product.title, "metadata": {"product_slug": product.slug}},
+                },
+                "quantity": 1,
+            }
+        ],
         "client_reference_id": str(order.id),
         "customer_email": user.email,
         "metadata": metadata,

@@ -35,8 +35,10 @@ def refund(order_id: int, amount: str | None) -> None:
     except (AmountError, RefundError, PaymentsNotConfigured) as error:
         raise CommandError(str(error)) from None
     db.session.commit()
-    click.echo(f"Order {order.id}: {format_price(order.refunded_cents, order.currency)} refunded in all; "
-               f"access is {order.access.value}")
+    click.echo(
+        f"Order {order.id}: {format_price(order.refunded_cents, order.currency)} refunded in all; "
+        f"access is {order.access.value}"
+    )
 
 
 @stripe_cli.command("reconcile")
@@ -51,10 +53,10 @@ def reconcile(since: str) -> None:
         client = stripe_client()
     except PaymentsNotConfigured:
         raise CommandError("STRIPE_SECRET_KEY is not set; there is no Stripe account to reconcile") from None
-    listing = client.v1.events.list(params={"created": {"gte": int(time.time()) - seconds},
-                                            "types": sorted(HANDLED), "limit": 100})
-    events = [event for event in listing.auto_paging_iter()
-              if db.session.get(StripeEvent, event.id) is None]
+    listing = client.v1.events.list(
+        params={"created": {"gte": int(time.time()) - seconds}, "types": sorted(HANDLED), "limit": 100}
+    )
+    events = [event for event in listing.auto_paging_iter() if db.session.get(StripeEvent, event.id) is None]
     outcomes: dict[str, int] = {}
     with click.progressbar(reversed(events), length=len(events), label="Applying missed events") as bar:
         for event in bar:  # oldest first

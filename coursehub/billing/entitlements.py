@@ -39,15 +39,22 @@ def apply_access(order: Order, access: AccessState) -> None:
 
 def _entitlement(order: Order, course, source: EntitlementSource, create: bool) -> Entitlement | None:
     """The (user, course, source) row, created on first grant (the unique key settles a race)."""
-    query = select(Entitlement).where(Entitlement.user_id == order.user_id,
-                                      Entitlement.course_id == course.id, Entitlement.source == source)
+    query = select(Entitlement).where(
+        Entitlement.user_id == order.user_id, Entitlement.course_id == course.id, Entitlement.source == source
+    )
     row = db.session.scalar(query)
     if row is not None or not create:
         return row
     try:
         with db.session.begin_nested():
-            row = Entitlement(user_id=order.user_id, course_id=course.id, source=source, order_id=order.id,
-                              status=EntitlementStatus.REVOKED, reason=f"order {order.id}")
+            row = Entitlement(
+                user_id=order.user_id,
+                course_id=course.id,
+                source=source,
+                order_id=order.id,
+                status=EntitlementStatus.REVOKED,
+                reason=f"order {order.id}",
+            )
             db.session.add(row)
     except IntegrityError:
         row = db.session.scalar(query)

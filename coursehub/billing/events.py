@@ -14,11 +14,23 @@ from coursehub.core.extensions import db
 
 log = logging.getLogger("coursehub.billing")
 
-SESSION_EVENTS = {"checkout.session.completed", "checkout.session.async_payment_succeeded",
-                  "checkout.session.expired"}
-MONEY_EVENTS = {"charge.refunded", "charge.refund.updated", "refund.created", "refund.updated",
-                "refund.failed", "charge.dispute.created", "charge.dispute.updated", "charge.dispute.closed",
-                "charge.dispute.funds_withdrawn", "charge.dispute.funds_reinstated"}
+SESSION_EVENTS = {
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.expired",
+}
+MONEY_EVENTS = {
+    "charge.refunded",
+    "charge.refund.updated",
+    "refund.created",
+    "refund.updated",
+    "refund.failed",
+    "charge.dispute.created",
+    "charge.dispute.updated",
+    "charge.dispute.closed",
+    "charge.dispute.funds_withdrawn",
+    "charge.dispute.funds_reinstated",
+}
 HANDLED = SESSION_EVENTS | MONEY_EVENTS | {"checkout.session.async_payment_failed"}
 
 

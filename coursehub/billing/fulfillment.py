@@ -42,8 +42,9 @@ def fulfill_checkout(session_id: str) -> Order | None:
 
 def sync_order(order: Order) -> Order:
     client = stripe_client()
-    session = client.v1.checkout.sessions.retrieve(order.checkout_session_id,
-                                                   params={"expand": ["line_items", "payment_intent"]})
+    session = client.v1.checkout.sessions.retrieve(
+        order.checkout_session_id, params={"expand": ["line_items", "payment_intent"]}
+    )
     if session.payment_status != "paid":
         _settle_unpaid(order, session)
         return order
@@ -59,8 +60,12 @@ def sync_order(order: Order) -> Order:
     first_payment = _mark_paid(order, session, intent.id, charge.id)
     record(order, LedgerKind.CHARGE, charge.amount, charge.id)
     if charge.amount_refunded > order.refunded_cents:
-        record(order, LedgerKind.REFUND, charge.amount_refunded - order.refunded_cents,
-               f"{charge.id}:refunded-to:{charge.amount_refunded}")
+        record(
+            order,
+            LedgerKind.REFUND,
+            charge.amount_refunded - order.refunded_cents,
+            f"{charge.id}:refunded-to:{charge.amount_refunded}",
+        )
         order.refunded_cents = charge.amount_refunded
     if dispute is not None:
         record(order, LedgerKind.DISPUTE, dispute.amount, f"{dispute.id}:opened")
@@ -74,8 +79,9 @@ def sync_order(order: Order) -> Order:
     if first_payment and access is AccessState.ACTIVE:
         queue_mail(order.user.email, f"Your receipt: {order.product.title}", "receipt", order=order)
     if previous is not None and access is AccessState.REVOKED:
-        queue_mail(order.user.email, f"Your access to {order.product.title} has ended", "access_revoked",
-                   order=order)
+        queue_mail(
+            order.user.email, f"Your access to {order.product.title} has ended", "access_revoked", order=order
+        )
     db.session.flush()
     return order
 
@@ -117,12 +123,24 @@ def _mismatch(order: Order, session) -> str | None:
 def _mark_paid(order: Order, session, intent_id: str, charge_id: str) -> bool:
     """Compare-and-set to paid. :return: True for exactly one caller, the one that made the change."""
     now = utcnow()
-    changed = db.session.execute(
-        update(Order).where(Order.id == order.id,
-                            Order.status.in_([OrderStatus.PENDING, OrderStatus.FAILED, OrderStatus.EXPIRED]))
-        .values(status=OrderStatus.PAID, paid_at=now, amount_paid_cents=session.amount_total,
-                payment_intent_id=intent_id, charge_id=charge_id)
-        .execution_options(synchronize_session=False)).rowcount == 1
+    changed = (
+        db.session.execute(
+            update(Order)
+            .where(
+                Order.id == order.id,
+                Order.status.in_([OrderStatus.PENDING, OrderStatus.FAILED, OrderStatus.EXPIRED]),
+            )
+            .values(
+                status=OrderStatus.PAID,
+                paid_at=now,
+                amount_paid_cents=session.amount_total,
+                payment_intent_id=intent_id,
+                charge_id=charge_id,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
     db.session.refresh(order)
     return changed
 
@@ -132,17 +150,29 @@ def _set_access(order: Order, access: AccessState) -> AccessState | None:
     previous = order.access
     if previous is access:
         return None
-    changed = db.session.execute(
-        update(Order).where(Order.id == order.id, Order.access == previous).values(access=access)
-        .execution_options(synchronize_session=False)).rowcount == 1
+    changed = (
+        db.session.execute(
+            update(Order)
+            .where(Order.id == order.id, Order.access == previous)
+            .values(access=access)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
     db.session.refresh(order)
     return previous if changed else None
 
 
 def _set_status(order: Order, status: OrderStatus, note: str = "") -> bool:
-    changed = db.session.execute(
-        update(Order).where(Order.id == order.id, Order.status == OrderStatus.PENDING)
-        .values(status=status, note=note[:500]).execution_options(synchronize_session=False)).rowcount == 1
+    changed = (
+        db.session.execute(
+            update(Order)
+            .where(Order.id == order.id, Order.status == OrderStatus.PENDING)
+            .values(status=status, note=note[:500])
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
     db.session.refresh(order)
     return changed
 
@@ -156,5 +186,9 @@ def _settle_unpaid(order: Order, session) -> None:
 def fail_async_payment(order: Order) -> None:
     """A delayed payment failed: the order fails (if still pending) and the learner hears why."""
     if _set_status(order, OrderStatus.FAILED, note="the delayed payment failed"):
-        queue_mail(order.user.email, f"Your payment for {order.product.title} did not go through",
-                   "payment_failed", order=order)
+        queue_mail(
+            order.user.email,
+            f"Your payment for {order.product.title} did not go through",
+            "payment_failed",
+            order=order,
+        )

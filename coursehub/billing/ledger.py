@@ -20,8 +20,15 @@ def record(order: Order, kind: LedgerKind, amount_cents: int, stripe_ref: str) -
         return False
     try:
         with db.session.begin_nested():
-            db.session.add(LedgerEntry(order_id=order.id, kind=kind, amount_cents=amount_cents,
-                                       currency=order.currency, stripe_ref=stripe_ref))
+            db.session.add(
+                LedgerEntry(
+                    order_id=order.id,
+                    kind=kind,
+                    amount_cents=amount_cents,
+                    currency=order.currency,
+                    stripe_ref=stripe_ref,
+                )
+            )
     except IntegrityError:
         return False
     return True
@@ -38,6 +45,9 @@ def net_revenue_cents(order_ids=None) -> int:
 
 
 def order_totals(order: Order) -> dict[LedgerKind, int]:
-    rows = db.session.execute(select(LedgerEntry.kind, func.sum(LedgerEntry.amount_cents))
-                              .where(LedgerEntry.order_id == order.id).group_by(LedgerEntry.kind)).all()
+    rows = db.session.execute(
+        select(LedgerEntry.kind, func.sum(LedgerEntry.amount_cents))
+        .where(LedgerEntry.order_id == order.id)
+        .group_by(LedgerEntry.kind)
+    ).all()
     return {kind: int(total) for kind, total in rows}

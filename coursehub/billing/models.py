@@ -81,10 +81,12 @@ class Order(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
-    status: Mapped[OrderStatus] = mapped_column(str_enum(OrderStatus, "order_status"),
-                                                default=OrderStatus.PENDING)
-    access: Mapped[AccessState] = mapped_column(str_enum(AccessState, "order_access"),
-                                                default=AccessState.NONE)
+    status: Mapped[OrderStatus] = mapped_column(
+        str_enum(OrderStatus, "order_status"), default=OrderStatus.PENDING
+    )
+    access: Mapped[AccessState] = mapped_column(
+        str_enum(AccessState, "order_access"), default=AccessState.NONE
+    )
     list_price_cents: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3))
     amount_paid_cents: Mapped[int | None] = mapped_column(Integer)  # after any promotion code

@@ -9,8 +9,27 @@ from decimal import Decimal, InvalidOperation
 
 # Currencies whose minor unit is not a hundredth (Stripe's list of zero- and three-decimal currencies).
 EXPONENTS = {
-    **dict.fromkeys(("bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd",
-                     "vuv", "xaf", "xof", "xpf"), 0),
+    **dict.fromkeys(
+        (
+            "bif",
+            "clp",
+            "djf",
+            "gnf",
+            "jpy",
+            "kmf",
+            "krw",
+            "mga",
+            "pyg",
+            "rwf",
+            "ugx",
+            "vnd",
+            "vuv",
+            "xaf",
+            "xof",
+            "xpf",
+        ),
+        0,
+    ),
     **dict.fromkeys(("bhd", "jod", "kwd", "omr", "tnd"), 3),
 }
 SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£", "jpy": "¥"}

@@ -18,22 +18,33 @@ from coursehub.core.db_types import utcnow
 from coursehub.core.extensions import db
 
 
-def sync_products(courses: tuple[CourseFile, ...], bundles: tuple[BundleFile, ...],
-                  now: datetime | None = None) -> Counter:
+def sync_products(
+    courses: tuple[CourseFile, ...], bundles: tuple[BundleFile, ...], now: datetime | None = None
+) -> Counter:
     """Create, update or archive products to match the files. :return: counts of added/changed/archived."""
     now = now or utcnow()
     counts: Counter = Counter()
     rows = {course.slug: course for course in db.session.scalars(select(Course))}
     existing = {product.slug: product for product in db.session.scalars(select(Product))}
-    wanted = [(c.slug, ProductKind.COURSE, c.title, c.summary, c.price, c.currency, (c.slug,))
-              for c in courses if c.access == "paid"]
-    wanted += [(b.slug, ProductKind.BUNDLE, b.title, b.summary, b.price, b.currency, b.courses)
-               for b in bundles]
+    wanted = [
+        (c.slug, ProductKind.COURSE, c.title, c.summary, c.price, c.currency, (c.slug,))
+        for c in courses
+        if c.access == "paid"
+    ]
+    wanted += [
+        (b.slug, ProductKind.BUNDLE, b.title, b.summary, b.price, b.currency, b.courses) for b in bundles
+    ]
     for slug, kind, title, summary, price, currency, course_slugs in wanted:
         product = existing.pop(slug, None)
         members = [rows[course_slug] for course_slug in course_slugs]
-        values = {"kind": kind, "title": title, "summary": summary[:500], "price_cents": price,
-                  "currency": currency, "archived_at": None}
+        values = {
+            "kind": kind,
+            "title": title,
+            "summary": summary[:500],
+            "price_cents": price,
+            "currency": currency,
+            "archived_at": None,
+        }
         if product is None:
             db.session.add(Product(slug=slug, courses=members, **values))
             counts["added"] += 1
@@ -54,13 +65,21 @@ def sync_products(courses: tuple[CourseFile, ...], bundles: tuple[BundleFile, ..
 
 
 def product_for_course(course: Course) -> Product | None:
-    return db.session.scalar(select(Product).where(
-        Product.slug == course.slug, Product.kind == ProductKind.COURSE, Product.archived_at.is_(None)))
+    return db.session.scalar(
+        select(Product).where(
+            Product.slug == course.slug, Product.kind == ProductKind.COURSE, Product.archived_at.is_(None)
+        )
+    )
 
 
 def current_bundle_products() -> list[Product]:
-    return list(db.session.scalars(select(Product).where(Product.kind == ProductKind.BUNDLE,
-                                                         Product.archived_at.is_(None)).order_by(Product.id)))
+    return list(
+        db.session.scalars(
+            select(Product)
+            .where(Product.kind == ProductKind.BUNDLE, Product.archived_at.is_(None))
+            .order_by(Product.id)
+        )
+    )
 
 
 def bundles_with(course: Course) -> list[Product]:
@@ -70,6 +89,14 @@ def bundles_with(course: Course) -> list[Product]:
 
 def current_bundles() -> tuple[BundleFile, ...]:
     """The bundles on sale, as files again (for ``flask courses export``)."""
-    return tuple(BundleFile(slug=p.slug, title=p.title, summary=p.summary, price=p.price_cents,
-                            currency=p.currency, courses=tuple(c.slug for c in p.courses))
-                 for p in current_bundle_products())
+    return tuple(
+        BundleFile(
+            slug=p.slug,
+            title=p.title,
+            summary=p.summary,
+            price=p.price_cents,
+            currency=p.currency,
+            courses=tuple(c.slug for c in p.courses),
+        )
+        for p in current_bundle_products()
+    )

@@ -32,13 +32,20 @@ def refund_order(order: Order, amount_cents: int | None = None, request_key: str
     if amount <= 0:
         raise RefundError("The refund amount must be more than zero.")
     if amount > remaining:
-        raise RefundError(f"Only {format_price(remaining, order.currency)} of order {order.id} can still be "
-                          f"refunded; {format_price(amount, order.currency)} is more than that.")
+        raise RefundError(
+            f"Only {format_price(remaining, order.currency)} of order {order.id} can still be "
+            f"refunded; {format_price(amount, order.currency)} is more than that."
+        )
     key = f"refund-{order.id}-{request_key or f'{charge.amount_refunded}-{amount}'}"
     try:
-        client.v1.refunds.create(params={"payment_intent": order.payment_intent_id, "amount": amount,
-                                         "metadata": {"order_id": str(order.id)}},
-                                 options={"idempotency_key": key})
+        client.v1.refunds.create(
+            params={
+                "payment_intent": order.payment_intent_id,
+                "amount": amount,
+                "metadata": {"order_id": str(order.id)},
+            },
+            options={"idempotency_key": key},
+        )
     except stripe.StripeError as error:
         raise RefundError(f"Stripe refused the refund: {error.user_message or error}") from None
     return sync_order(order)

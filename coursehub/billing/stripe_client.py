@@ -34,4 +34,5 @@ def register_stripe(app: Flask) -> None:
         return
     base = app.config["STRIPE_API_BASE"]
     app.extensions["coursehub.stripe"] = stripe.StripeClient(
-        key, base_addresses={"api": base} if base else None, max_network_retries=2)
+        key, base_addresses={"api": base} if base else None, max_network_retries=2
+    )

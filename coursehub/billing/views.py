@@ -22,8 +22,9 @@ def price_filter(minor: int, currency: str) -> str:
 
 
 def _product(slug: str, kind: ProductKind) -> Product:
-    product = db.session.scalar(select(Product).where(Product.slug == slug, Product.kind == kind,
-                                                      Product.archived_at.is_(None)))
+    product = db.session.scalar(
+        select(Product).where(Product.slug == slug, Product.kind == kind, Product.archived_at.is_(None))
+    )
     if product is None or not payments_enabled():
         abort(404)
     return product
@@ -31,9 +32,13 @@ def _product(slug: str, kind: ProductKind) -> Product:
 
 def _buy(product: Product, back_to: str):
     try:
-        checkout_url = start_checkout(current_user, product, external_url("billing.success"),
-                                      external_url("billing.cancelled", next=back_to),
-                                      overlap_confirmed=request.form.get("confirm") == "yes")
+        checkout_url = start_checkout(
+            current_user,
+            product,
+            external_url("billing.success"),
+            external_url("billing.cancelled", next=back_to),
+            overlap_confirmed=request.form.get("confirm") == "yes",
+        )
     except AlreadyOwned as owned:
         db.session.rollback()
         flash(str(owned), "info")
@@ -86,4 +91,3 @@ def success():
 def cancelled():
     flash("Checkout was cancelled: you have not been charged.", "info")
     return redirect(safe_next(request.args.get("next")) or url_for("catalog.index"))
-

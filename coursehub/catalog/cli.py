@@ -32,9 +32,12 @@ def import_command(path: Path, publish: bool) -> None:
             click.echo(f"Error: {error}", err=True)
         click.echo(f"Nothing was imported: fix the {len(errors.errors)} problem(s) above.", err=True)
         raise SystemExit(2) from None
-    with click.progressbar(length=len(courses), label="Importing courses",
-                           file=sys.stderr,
-                           item_show_func=lambda course: course.slug if course else None) as bar:
+    with click.progressbar(
+        length=len(courses),
+        label="Importing courses",
+        file=sys.stderr,
+        item_show_func=lambda course: course.slug if course else None,
+    ) as bar:
         report = import_catalog(courses, publish=publish, on_course=lambda course: bar.update(1, course))
     for outcome, count in sync_products(courses, bundles).items():
         getattr(report, outcome)["products"] += count
@@ -54,5 +57,7 @@ def export_command(path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True)
     courses = export_catalog(path)
     dump_bundles(current_bundles(), path)
-    click.echo(f"Exported {len(courses)} courses, {sum(len(c.modules) for c in courses)} modules and "
-               f"{sum(len(m.lessons) for c in courses for m in c.modules)} lessons to {path}")
+    click.echo(
+        f"Exported {len(courses)} courses, {sum(len(c.modules) for c in courses)} modules and "
+        f"{sum(len(m.lessons) for c in courses for m in c.modules)} lessons to {path}"
+    )

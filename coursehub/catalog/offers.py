@@ -24,8 +24,9 @@ def _lesson_url(course: Course, lesson: Lesson) -> str:
     return url_for("learning.lesson", course_slug=course.slug, lesson_slug=lesson.slug)
 
 
-def call_to_action(user, course: Course, first_lesson: Lesson | None,
-                   access: CourseAccess | None = None) -> CallToAction:
+def call_to_action(
+    user, course: Course, first_lesson: Lesson | None, access: CourseAccess | None = None
+) -> CallToAction:
     access = access or CourseAccess(user, course)
     if not user.is_authenticated:
         label = "Sign up free to start" if course.is_free else "Sign up to buy this course"
@@ -34,13 +35,15 @@ def call_to_action(user, course: Course, first_lesson: Lesson | None,
         enrollment = access.enrollment
         last = enrollment.last_lesson if enrollment is not None else None
         if last is not None and last.archived_at is None:
-            return CallToAction("continue", "Continue where you left off",
-                                _lesson_url(course, last))
+            return CallToAction("continue", "Continue where you left off", _lesson_url(course, last))
         if course.is_free and enrollment is None:
-            return CallToAction("start", "Start the free course",
-                                url_for("learning.start", slug=course.slug), method="post")
-        return CallToAction("continue", "Start the course",
-                            _lesson_url(course, first_lesson) if first_lesson else None)
+            return CallToAction(
+                "start", "Start the free course", url_for("learning.start", slug=course.slug), method="post"
+            )
+        return CallToAction(
+            "continue", "Start the course", _lesson_url(course, first_lesson) if first_lesson else None
+        )
     checkout = payments_enabled() and url_for("billing.checkout", slug=course.slug)
-    return CallToAction("buy", f"Buy for {format_price(course.price_cents, course.currency)}",
-                        checkout or None, method="post")
+    return CallToAction(
+        "buy", f"Buy for {format_price(course.price_cents, course.currency)}", checkout or None, method="post"
+    )

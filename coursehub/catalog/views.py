@@ -19,8 +19,11 @@ from coursehub.quizzes.services import passed_quiz_ids
 
 @bp.get("/")
 def index():
-    return render_template("catalog/index.html", cards=catalog_cards(),
-                           bundles=current_bundle_products() if payments_enabled() else [])
+    return render_template(
+        "catalog/index.html",
+        cards=catalog_cards(),
+        bundles=current_bundle_products() if payments_enabled() else [],
+    )
 
 
 @bp.get("/courses/<slug>")
@@ -35,11 +38,18 @@ def course(slug: str):
     quizzes = [module.quiz for module in modules if module.quiz and module.quiz.archived_at is None]
     passed = passed_quiz_ids(current_user, [quiz.id for quiz in quizzes])
     offer = call_to_action(current_user, found, lessons[0] if lessons else None, access)
-    return render_template("catalog/course.html", course=found, modules=modules, access=access, offer=offer,
-                           openable={lesson.id for lesson in lessons if access.can_view(lesson)},
-                           completed=completed, passed=passed,
-                           progress=CourseProgress(len(completed), len(lessons), len(passed), len(quizzes)),
-                           bundles=bundles_with(found) if offer.kind == "buy" and offer.url else [])
+    return render_template(
+        "catalog/course.html",
+        course=found,
+        modules=modules,
+        access=access,
+        offer=offer,
+        openable={lesson.id for lesson in lessons if access.can_view(lesson)},
+        completed=completed,
+        passed=passed,
+        progress=CourseProgress(len(completed), len(lessons), len(passed), len(quizzes)),
+        bundles=bundles_with(found) if offer.kind == "buy" and offer.url else [],
+    )
 
 
 @cache

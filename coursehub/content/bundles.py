@@ -15,8 +15,9 @@ from coursehub.content.tables import read_text, read_toml
 from coursehub.content.toml_format import toml_table_array
 
 BUNDLES_TOML = "bundles.toml"
-HEADER = ("# Bundles sell several paid courses at once, at a discount. "
-          "Each course keeps its own price as well.")
+HEADER = (
+    "# Bundles sell several paid courses at once, at a discount. Each course keeps its own price as well."
+)
 BUNDLE_KEYS = ("slug", "title", "summary", "price", "currency", "courses")
 
 
@@ -77,8 +78,9 @@ def _read_bundle(entry, courses: dict[str, CourseFile], taken: set[str]) -> Bund
         entry.error("price", f"price {price} is not below the courses' total {sum(c.price for c in members)}")
     if entry.failed:
         return None
-    return BundleFile(slug=slug, title=title, summary=summary, price=price, currency=currency,
-                      courses=tuple(names))
+    return BundleFile(
+        slug=slug, title=title, summary=summary, price=price, currency=currency, courses=tuple(names)
+    )
 
 
 def dump_bundles(bundles: tuple[BundleFile, ...], root: Path) -> None:
@@ -87,6 +89,15 @@ def dump_bundles(bundles: tuple[BundleFile, ...], root: Path) -> None:
     if not bundles:
         path.unlink(missing_ok=True)
         return
-    tables = ([("slug", b.slug), ("title", b.title), ("summary", b.summary), ("price", b.price),
-               ("currency", b.currency), ("courses", list(b.courses))] for b in bundles)
+    tables = (
+        [
+            ("slug", b.slug),
+            ("title", b.title),
+            ("summary", b.summary),
+            ("price", b.price),
+            ("currency", b.currency),
+            ("courses", list(b.courses)),
+        ]
+        for b in bundles
+    )
     path.write_text("\n".join([HEADER, "", *toml_table_array("bundles", tables), ""]), encoding="utf-8")

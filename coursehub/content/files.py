@@ -91,6 +91,7 @@ class _Entry:
 
 # ---- loading ---------------------------------------------------------------------------------------
 
+
 def load_catalog(root: Path) -> tuple[CourseFile, ...]:
     """Read and check every course folder under ``root``, in catalog order.
 
@@ -149,8 +150,10 @@ def _course_values(table: Table, slug: str, orders: dict[int, str]) -> dict[str,
     if values["access"] == "paid" and values["price"] == 0:
         table.error("price", "a paid course needs a price above 0 (in minor units, e.g. cents)")
     if values["currency"] is not None and not _CURRENCY.fullmatch(str(values["currency"])):
-        table.error("currency", f"currency must be a lowercase three-letter code such as 'usd', "
-                                f"not {values['currency']!r}")
+        table.error(
+            "currency",
+            f"currency must be a lowercase three-letter code such as 'usd', not {values['currency']!r}",
+        )
     order = values["order"]
     if isinstance(order, int) and order in orders:
         table.error("order", f"order = {order} is already used by the course {orders[order]!r}")
@@ -167,24 +170,27 @@ def _read_modules(folder: Path, root: Path, problems: Problems) -> tuple[ModuleF
     taken: dict[str, Path] = {}
     lessons = {entry.path: _read_lessons(entry.path, root, folder.name, problems, taken) for entry in entries}
     every_lesson = [lesson for found in lessons.values() for lesson in found]
-    durations = None if None in every_lesson else {lesson.slug: lesson.duration for lesson in every_lesson
-                                                   if lesson}
+    durations = (
+        None if None in every_lesson else {lesson.slug: lesson.duration for lesson in every_lesson if lesson}
+    )
     modules = [_read_module(entry, lessons[entry.path], durations, problems) for entry in entries]
     if None in modules:
         return None
     return tuple(module for module in modules if module)
 
 
-def _read_lessons(folder: Path, root: Path, course_slug: str, problems: Problems,
-                  taken: dict[str, Path]) -> list[LessonFile | None]:
+def _read_lessons(
+    folder: Path, root: Path, course_slug: str, problems: Problems, taken: dict[str, Path]
+) -> list[LessonFile | None]:
     entries = _entries(folder, _LESSON_NAME, {MODULE_TOML, QUIZ_TOML}, problems, want_folders=False)
     if not entries:
         problems.add(folder / MODULE_TOML, 1, "a module needs at least one lesson file (NN-<lesson-slug>.md)")
     return [read_lesson(entry.path, root, course_slug, entry.position, problems, taken) for entry in entries]
 
 
-def _read_module(entry: _Entry, lessons: list[LessonFile | None], durations: dict[str, int] | None,
-                 problems: Problems) -> ModuleFile | None:
+def _read_module(
+    entry: _Entry, lessons: list[LessonFile | None], durations: dict[str, int] | None, problems: Problems
+) -> ModuleFile | None:
     """The module from its module.toml, its lessons (already read) and its quiz.toml, if any."""
     before = len(problems)
     path = entry.path / MODULE_TOML
@@ -197,8 +203,11 @@ def _read_module(entry: _Entry, lessons: list[LessonFile | None], durations: dic
     values: dict[str, object] = {}
     if table:
         table.allow(MODULE_KEYS)
-        values = {"title": table.text("title"), "summary": table.text("summary"),
-                  "drip_days": table.integer("drip_days", default=0)}
+        values = {
+            "title": table.text("title"),
+            "summary": table.text("summary"),
+            "drip_days": table.integer("drip_days", default=0),
+        }
     quiz_path = entry.path / QUIZ_TOML
     quiz = read_quiz(quiz_path, problems, durations) if quiz_path.is_file() else None
     if len(problems) > before or None in lessons:
@@ -206,8 +215,9 @@ def _read_module(entry: _Entry, lessons: list[LessonFile | None], durations: dic
     return ModuleFile(slug=entry.slug, position=entry.position, lessons=tuple(lessons), quiz=quiz, **values)
 
 
-def _entries(folder: Path, pattern: re.Pattern[str], known: set[str], problems: Problems, *,
-             want_folders: bool) -> list[_Entry]:
+def _entries(
+    folder: Path, pattern: re.Pattern[str], known: set[str], problems: Problems, *, want_folders: bool
+) -> list[_Entry]:
     """The numbered entries of a folder; stray files and misnamed or clashing entries are reported."""
     kind = "module folder" if want_folders else "lesson file"
     holds = f"{', '.join(sorted(known))} and {kind}s named {_FORMS[want_folders]} (NN from 01)"
@@ -220,16 +230,19 @@ def _entries(folder: Path, pattern: re.Pattern[str], known: set[str], problems: 
             problems.add(path, 1, f"unexpected {path.name!r}: this folder holds {holds}")
             continue
         entry = _Entry(int(match[1]), match[2], path)
-        clash = next((other for other in entries if entry.position == other.position
-                      or entry.slug == other.slug), None)
+        clash = next(
+            (other for other in entries if entry.position == other.position or entry.slug == other.slug), None
+        )
         if clash:
-            problems.add(path, 1, f"this {kind} clashes with {clash.path.name!r}: "
-                                  "positions and slugs are unique")
+            problems.add(
+                path, 1, f"this {kind} clashes with {clash.path.name!r}: positions and slugs are unique"
+            )
         entries.append(entry)
     return entries
 
 
 # ---- dumping ---------------------------------------------------------------------------------------
+
 
 def dump_catalog(courses: Iterable[CourseFile], root: Path) -> None:
     """Write courses as course folders under ``root``, in the layout :func:`load_catalog` reads.
@@ -278,21 +291,35 @@ def module_folder_name(module: ModuleFile) -> str:
 
 def course_text(course: CourseFile) -> str:
     """course.toml, in the layout of courses/README.md."""
-    return "\n".join([*toml_assignments([
-        ("title", course.title),
-        ("subtitle", course.subtitle),
-        ("summary", course.summary),
-        ("access", course.access),
-        ("price", course.price),
-        ("currency", course.currency),
-        ("order", course.order),
-    ]), ""])
+    return "\n".join(
+        [
+            *toml_assignments(
+                [
+                    ("title", course.title),
+                    ("subtitle", course.subtitle),
+                    ("summary", course.summary),
+                    ("access", course.access),
+                    ("price", course.price),
+                    ("currency", course.currency),
+                    ("order", course.order),
+                ]
+            ),
+            "",
+        ]
+    )
 
 
 def module_text(module: ModuleFile) -> str:
     """module.toml; ``drip_days`` is written only when the module does not open at once."""
-    return "\n".join([*toml_assignments([
-        ("title", module.title),
-        ("summary", module.summary),
-        ("drip_days", module.drip_days or None),
-    ]), ""])
+    return "\n".join(
+        [
+            *toml_assignments(
+                [
+                    ("title", module.title),
+                    ("summary", module.summary),
+                    ("drip_days", module.drip_days or None),
+                ]
+            ),
+            "",
+        ]
+    )

@@ -40,8 +40,11 @@ class ImportReport:
             parts = [f"{counter[kind]} {kind}" for kind in KINDS if counter[kind]]
             return ", ".join(parts) or "nothing"
 
-        lines = [f"added: {describe(self.added)}", f"changed: {describe(self.changed)}",
-                 f"archived: {describe(self.archived)}"]
+        lines = [
+            f"added: {describe(self.added)}",
+            f"changed: {describe(self.changed)}",
+            f"archived: {describe(self.archived)}",
+        ]
         if self.published:
             lines.append(f"published: {describe(self.published)}")
         return lines
@@ -87,8 +90,12 @@ class _Importer:
             self.report.published[kind] += 1
 
 
-def import_catalog(courses: Iterable[CourseFile], publish: bool = False, now: datetime | None = None,
-                   on_course: Callable[[CourseFile], None] | None = None) -> ImportReport:
+def import_catalog(
+    courses: Iterable[CourseFile],
+    publish: bool = False,
+    now: datetime | None = None,
+    on_course: Callable[[CourseFile], None] | None = None,
+) -> ImportReport:
     """Create or update rows for ``courses``; flush, never commit.
 
     :param publish: also publish courses and modules that are still drafts (the offline demo does).
@@ -96,11 +103,15 @@ def import_catalog(courses: Iterable[CourseFile], publish: bool = False, now: da
     """
     report, now = ImportReport(), now or utcnow()
     importer = _Importer(report, now, publish)
-    existing = {course.slug: course for course in db.session.scalars(
-        select(Course).options(
-            selectinload(Course.modules).selectinload(Module.quiz).selectinload(Quiz.questions),
-            selectinload(Course.modules).selectinload(Module.lessons),
-        ))}
+    existing = {
+        course.slug: course
+        for course in db.session.scalars(
+            select(Course).options(
+                selectinload(Course.modules).selectinload(Module.quiz).selectinload(Quiz.questions),
+                selectinload(Course.modules).selectinload(Module.lessons),
+            )
+        )
+    }
     seen: set[str] = set()
     for course_file in courses:
         seen.add(course_file.slug)
@@ -113,11 +124,20 @@ def import_catalog(courses: Iterable[CourseFile], publish: bool = False, now: da
 
 
 def _import_course(importer: _Importer, course_file: CourseFile, course: Course | None) -> None:
-    course = importer.upsert("courses", course, lambda: Course(slug=course_file.slug), {
-        "title": course_file.title, "subtitle": course_file.subtitle, "summary": course_file.summary,
-        "access": Access(course_file.access), "price_cents": course_file.price,
-        "currency": course_file.currency, "position": course_file.order,
-    })
+    course = importer.upsert(
+        "courses",
+        course,
+        lambda: Course(slug=course_file.slug),
+        {
+            "title": course_file.title,
+            "subtitle": course_file.subtitle,
+            "summary": course_file.summary,
+            "access": Access(course_file.access),
+            "price_cents": course_file.price,
+            "currency": course_file.currency,
+            "position": course_file.order,
+        },
+    )
     importer.publish_row("courses", course)
     modules = {module.slug: module for module in course.modules}
     lessons = {lesson.slug: lesson for module in course.modules for lesson in module.lessons}
@@ -133,26 +153,45 @@ def _import_course(importer: _Importer, course_file: CourseFile, course: Course 
     importer.archive("lessons", (lesson for slug, lesson in lessons.items() if slug not in seen_lessons))
 
 
-def _import_module(importer: _Importer, course: Course, module_file: ModuleFile,
-                   module: Module | None) -> Module:
-    module = importer.upsert("modules", module, lambda: Module(course=course, slug=module_file.slug), {
-        "position": module_file.position, "title": module_file.title, "summary": module_file.summary,
-        "drip_days": module_file.drip_days,
-    })
+def _import_module(
+    importer: _Importer, course: Course, module_file: ModuleFile, module: Module | None
+) -> Module:
+    module = importer.upsert(
+        "modules",
+        module,
+        lambda: Module(course=course, slug=module_file.slug),
+        {
+            "position": module_file.position,
+            "title": module_file.title,
+            "summary": module_file.summary,
+            "drip_days": module_file.drip_days,
+        },
+    )
     importer.publish_row("modules", module)
     _import_quiz(importer, module, module_file.quiz)
     return module
 
 
-def _import_lesson(importer: _Importer, course: Course, module: Module, lesson_file: LessonFile,
-                   lesson: Lesson | None) -> None:
-    importer.upsert("lessons", lesson, lambda: Lesson(course=course, slug=lesson_file.slug), {
-        "module": module, "position": lesson_file.position, "title": lesson_file.title,
-        "video_ref": lesson_file.video, "captions_ref": lesson_file.captions,
-        "duration_seconds": lesson_file.duration, "is_preview": lesson_file.preview,
-        "routine": [asdict(step) for step in lesson_file.routine],
-        "body_markdown": lesson_file.body_markdown, "body_html": lesson_file.body_html,
-    })
+def _import_lesson(
+    importer: _Importer, course: Course, module: Module, lesson_file: LessonFile, lesson: Lesson | None
+) -> None:
+    importer.upsert(
+        "lessons",
+        lesson,
+        lambda: Lesson(course=course, slug=lesson_file.slug),
+        {
+            "module": module,
+            "position": lesson_file.position,
+            "title": lesson_file.title,
+            "video_ref": lesson_file.video,
+            "captions_ref": lesson_file.captions,
+            "duration_seconds": lesson_file.duration,
+            "is_preview": lesson_file.preview,
+            "routine": [asdict(step) for step in lesson_file.routine],
+            "body_markdown": lesson_file.body_markdown,
+            "body_html": lesson_file.body_html,
+        },
+    )
 
 
 def _import_quiz(importer: _Importer, module: Module, quiz_file: QuizFile | None) -> None:
@@ -161,23 +200,39 @@ def _import_quiz(importer: _Importer, module: Module, quiz_file: QuizFile | None
         if quiz is not None:
             importer.archive("quizzes", [quiz])
         return
-    quiz = importer.upsert("quizzes", quiz, lambda: Quiz(module=module), {
-        "title": quiz_file.title, "pass_mark": quiz_file.pass_mark, "max_attempts": quiz_file.max_attempts,
-        "wait_minutes": quiz_file.wait_minutes, "draw": quiz_file.draw,
-        "partial_credit": quiz_file.partial_credit,
-    })
+    quiz = importer.upsert(
+        "quizzes",
+        quiz,
+        lambda: Quiz(module=module),
+        {
+            "title": quiz_file.title,
+            "pass_mark": quiz_file.pass_mark,
+            "max_attempts": quiz_file.max_attempts,
+            "wait_minutes": quiz_file.wait_minutes,
+            "draw": quiz_file.draw,
+            "partial_credit": quiz_file.partial_credit,
+        },
+    )
     questions = {question.key: question for question in quiz.questions}
     for position, question_file in enumerate(quiz_file.questions, start=1):
-        importer.upsert("questions", questions.pop(question_file.id, None),
-                        lambda q=question_file: QuizQuestion(quiz=quiz, key=q.id),
-                        _question_values(question_file, position))
+        importer.upsert(
+            "questions",
+            questions.pop(question_file.id, None),
+            lambda q=question_file: QuizQuestion(quiz=quiz, key=q.id),
+            _question_values(question_file, position),
+        )
     importer.archive("questions", questions.values())
 
 
 def _question_values(question: QuestionFile, position: int) -> dict[str, Any]:
     answer = list(question.answer) if isinstance(question.answer, tuple) else question.answer
     return {
-        "position": position, "kind": question.type, "prompt": question.prompt,
-        "options": [list(option) for option in question.options], "answer": answer,
-        "explanation": question.explanation, "lesson_slug": question.lesson, "at_seconds": question.at,
+        "position": position,
+        "kind": question.type,
+        "prompt": question.prompt,
+        "options": [list(option) for option in question.options],
+        "answer": answer,
+        "explanation": question.explanation,
+        "lesson_slug": question.lesson,
+        "at_seconds": question.at,
     }

@@ -60,8 +60,9 @@ class _Parts:
     body_line: int
 
 
-def read_lesson(path: Path, root: Path, course_slug: str, position: int, problems: Problems,
-                taken: dict[str, Path]) -> LessonFile | None:
+def read_lesson(
+    path: Path, root: Path, course_slug: str, position: int, problems: Problems, taken: dict[str, Path]
+) -> LessonFile | None:
     """Read and check one lesson file whose name (``NN-<slug>.md``) was already checked.
 
     :param taken: the lesson slugs already seen in this course, with their file (relative to ``root``);
@@ -88,8 +89,13 @@ def read_lesson(path: Path, root: Path, course_slug: str, position: int, problem
     body_html = _body_html(table, parts)
     if table.failed:
         return None
-    return LessonFile(position=position, body_markdown=parts.body, body_html=body_html,
-                      source=path.relative_to(root), **values)
+    return LessonFile(
+        position=position,
+        body_markdown=parts.body,
+        body_html=body_html,
+        source=path.relative_to(root),
+        **values,
+    )
 
 
 def _split(path: Path, text: str, problems: Problems) -> _Parts | None:
@@ -119,8 +125,9 @@ def _slug(table: Table, name_slug: str, file_name: str, taken: dict[str, Path], 
     if slug is None:
         return None
     if slug != name_slug:
-        table.error("slug", f"slug {slug!r} does not match the file name {file_name!r} "
-                            f"(expected NN-{slug}.md)")
+        table.error(
+            "slug", f"slug {slug!r} does not match the file name {file_name!r} (expected NN-{slug}.md)"
+        )
     if slug in taken:
         used_by = taken[slug].as_posix()
         table.error("slug", f"lesson slug {slug!r} is already used in this course by {used_by}")
@@ -143,8 +150,10 @@ def _check_video(table: Table, values: dict[str, Any]) -> None:
     if duration is None:
         return
     if video is not None and duration == 0:
-        table.error("duration" if "duration" in table.data else "video",
-                    "a lesson with a video needs its duration in seconds")
+        table.error(
+            "duration" if "duration" in table.data else "video",
+            "a lesson with a video needs its duration in seconds",
+        )
     if video is None and "video" in table.data:
         return  # the video itself was reported
     if video is None and duration > 0:
@@ -183,19 +192,28 @@ def lesson_file_name(lesson: LessonFile) -> str:
 
 def lesson_text(lesson: LessonFile) -> str:
     """The lesson file, in the layout of the shipped content (see courses/README.md)."""
-    front = toml_assignments([
-        ("title", lesson.title),
-        ("slug", lesson.slug),
-        ("video", lesson.video),
-        ("duration", lesson.duration),
-        ("preview", lesson.preview),
-        ("captions", lesson.captions),
-    ])
-    routine = toml_table_array("routine", (
-        [("exercise", step.exercise), ("side", step.side), ("reps", step.reps),
-         ("hold_seconds", step.hold_seconds)]
-        for step in lesson.routine
-    ))
+    front = toml_assignments(
+        [
+            ("title", lesson.title),
+            ("slug", lesson.slug),
+            ("video", lesson.video),
+            ("duration", lesson.duration),
+            ("preview", lesson.preview),
+            ("captions", lesson.captions),
+        ]
+    )
+    routine = toml_table_array(
+        "routine",
+        (
+            [
+                ("exercise", step.exercise),
+                ("side", step.side),
+                ("reps", step.reps),
+                ("hold_seconds", step.hold_seconds),
+            ]
+            for step in lesson.routine
+        ),
+    )
     if routine:
         front += ["", *routine]
     return "\n".join([DELIMITER, *front, DELIMITER, "", lesson.body_markdown, ""])

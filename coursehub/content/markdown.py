@@ -11,10 +11,31 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-ALLOWED_TAGS = frozenset({
-    "p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "blockquote", "code", "pre",
-    "table", "thead", "tbody", "tr", "th", "td", "a", "hr", "br",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "h2",
+        "h3",
+        "h4",
+        "ul",
+        "ol",
+        "li",
+        "strong",
+        "em",
+        "blockquote",
+        "code",
+        "pre",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "a",
+        "hr",
+        "br",
+    }
+)
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "noopener noreferrer"

@@ -141,8 +141,9 @@ class Quiz(db.Model):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     module: Mapped[Module] = relationship(back_populates="quiz")
-    questions: Mapped[list[QuizQuestion]] = relationship(back_populates="quiz",
-                                                         order_by="QuizQuestion.position")
+    questions: Mapped[list[QuizQuestion]] = relationship(
+        back_populates="quiz", order_by="QuizQuestion.position"
+    )
 
 
 class QuizQuestion(db.Model):

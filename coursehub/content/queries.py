@@ -24,8 +24,9 @@ class CourseCard:
 def visible_courses(now: datetime | None = None):
     """Published, not archived: what the public catalog shows."""
     now = now or utcnow()
-    return select(Course).where(Course.archived_at.is_(None), Course.published_at.is_not(None),
-                                Course.published_at <= now)
+    return select(Course).where(
+        Course.archived_at.is_(None), Course.published_at.is_not(None), Course.published_at <= now
+    )
 
 
 def published_modules_clause(now: datetime):
@@ -37,8 +38,12 @@ def catalog_cards(now: datetime | None = None) -> list[CourseCard]:
     now = now or utcnow()
     courses = list(db.session.scalars(visible_courses(now).order_by(Course.position)))
     counts = db.session.execute(
-        select(Module.course_id, func.count(func.distinct(Module.id)), func.count(Lesson.id),
-               func.coalesce(func.sum(Lesson.duration_seconds), 0))
+        select(
+            Module.course_id,
+            func.count(func.distinct(Module.id)),
+            func.count(Lesson.id),
+            func.coalesce(func.sum(Lesson.duration_seconds), 0),
+        )
         .join(Lesson, (Lesson.module_id == Module.id) & Lesson.archived_at.is_(None), isouter=True)
         .where(*published_modules_clause(now), Module.course_id.in_([c.id for c in courses]))
         .group_by(Module.course_id)
@@ -49,8 +54,7 @@ def catalog_cards(now: datetime | None = None) -> list[CourseCard]:
 
 def course_by_slug(slug: str, now: datetime | None = None, include_drafts: bool = False) -> Course | None:
     """A visible course; with ``include_drafts`` (authors and admins) any course not archived."""
-    query = (select(Course).where(Course.archived_at.is_(None)) if include_drafts
-             else visible_courses(now))
+    query = select(Course).where(Course.archived_at.is_(None)) if include_drafts else visible_courses(now)
     return db.session.scalar(query.where(Course.slug == slug))
 
 
@@ -59,9 +63,13 @@ def syllabus(course: Course, now: datetime | None = None, include_drafts: bool =
     now = now or utcnow()
     shown = (Module.archived_at.is_(None),) if include_drafts else published_modules_clause(now)
     # Archived lessons stay in the database for learners' progress, but not in the syllabus.
-    return list(db.session.scalars(
-        select(Module)
-        .where(Module.course_id == course.id, *shown)
-        .order_by(Module.position)
-        .options(selectinload(Module.lessons.and_(Lesson.archived_at.is_(None))), selectinload(Module.quiz))
-    ))
+    return list(
+        db.session.scalars(
+            select(Module)
+            .where(Module.course_id == course.id, *shown)
+            .order_by(Module.position)
+            .options(
+                selectinload(Module.lessons.and_(Lesson.archived_at.is_(None))), selectinload(Module.quiz)
+            )
+        )
+    )

@@ -200,8 +200,9 @@ def _ordering_problem(answer: list[str], ids: list[str]) -> str | None:
     return f"an ordering answer lists every option id exactly once ({found})" if found else None
 
 
-def _check_lesson(question: Table, lesson: str | None, at: int | None,
-                  lessons: Mapping[str, int] | None) -> None:
+def _check_lesson(
+    question: Table, lesson: str | None, at: int | None, lessons: Mapping[str, int] | None
+) -> None:
     """``lesson`` names a lesson of the same course, and ``at`` falls within its video."""
     if lessons is None or lesson is None:
         return
@@ -214,14 +215,16 @@ def _check_lesson(question: Table, lesson: str | None, at: int | None,
 
 def quiz_text(quiz: QuizFile) -> str:
     """The quiz file, in the layout of the shipped content (see courses/README.md)."""
-    head = toml_assignments([
-        ("title", quiz.title),
-        ("pass_mark", quiz.pass_mark),
-        ("max_attempts", quiz.max_attempts),
-        ("wait_minutes", quiz.wait_minutes),
-        ("draw", quiz.draw),
-        ("partial_credit", True if quiz.partial_credit else None),
-    ])
+    head = toml_assignments(
+        [
+            ("title", quiz.title),
+            ("pass_mark", quiz.pass_mark),
+            ("max_attempts", quiz.max_attempts),
+            ("wait_minutes", quiz.wait_minutes),
+            ("draw", quiz.draw),
+            ("partial_credit", True if quiz.partial_credit else None),
+        ]
+    )
     questions = toml_table_array("questions", (_question_pairs(question) for question in quiz.questions))
     return "\n".join([*head, "", *questions, ""])
 

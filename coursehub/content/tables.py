@@ -18,8 +18,14 @@ from coursehub.content.toml_format import Scope, TomlLines, TomlSyntaxError, par
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _REQUIRED: Any = object()
 
-_TYPE_NAMES = {str: "a string", bool: "a boolean", int: "an integer", float: "a number with a fraction",
-               list: "an array", dict: "a table"}
+_TYPE_NAMES = {
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number with a fraction",
+    list: "an array",
+    dict: "a table",
+}
 
 
 @dataclass
@@ -73,8 +79,9 @@ class Table:
     :param start_line: where to point when the table has no header of its own (an inline table).
     """
 
-    def __init__(self, source: SourceFile, data: Mapping[str, Any], scope: Scope = None,
-                 start_line: int | None = None) -> None:
+    def __init__(
+        self, source: SourceFile, data: Mapping[str, Any], scope: Scope = None, start_line: int | None = None
+    ) -> None:
         self.source = source
         self.data = data
         self.scope = scope
@@ -128,8 +135,9 @@ class Table:
             return None
         return value
 
-    def integer(self, key: str, minimum: int = 0, maximum: int | None = None,
-                default: Any = _REQUIRED) -> int | None:
+    def integer(
+        self, key: str, minimum: int = 0, maximum: int | None = None, default: Any = _REQUIRED
+    ) -> int | None:
         """An integer within ``minimum..maximum``."""
         value = self.value(key, int, "an integer", default)
         if value is None:

@@ -102,8 +102,11 @@ DERIVED_KEYS = {
 }
 
 
-def load_config(app_config: dict[str, Any], overrides: Mapping[str, Any] | None = None,
-                environ: Mapping[str, str] | None = None) -> None:
+def load_config(
+    app_config: dict[str, Any],
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> None:
     """Fill ``app_config`` from defaults, then the environment, then ``overrides``; then check it.
 
     :raise ConfigError: for an unparseable value, an unknown override or an unsafe production setup.
@@ -165,20 +168,26 @@ def validate(config: Mapping[str, Any], environ: Mapping[str, str]) -> None:
         return
     secret = config["SECRET_KEY"]
     if not secret:
-        raise ConfigError("SECRET_KEY is not set; set it to a random string of 32+ characters "
-                          "(python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+        raise ConfigError(
+            "SECRET_KEY is not set; set it to a random string of 32+ characters "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
     if len(secret) < MIN_SECRET_LENGTH or len(set(secret)) < 12 or secret == INSECURE_DEV_SECRET:
-        raise ConfigError("SECRET_KEY is too weak; set it to a random string of 32+ characters "
-                          "(python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+        raise ConfigError(
+            "SECRET_KEY is too weak; set it to a random string of 32+ characters "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
     for name in sorted(environ):
         if name.startswith(OUR_PREFIXES) and name not in KNOWN_ENV_NAMES:
-            raise ConfigError(f"unknown setting {name}; remove it or fix its name "
-                              "(the settings are listed in README.md)")
+            raise ConfigError(
+                f"unknown setting {name}; remove it or fix its name (the settings are listed in README.md)"
+            )
     if base.scheme != "https":
         raise ConfigError("BASE_URL must start with https:// in production")
     if not config["SMTP_HOST"]:
-        raise ConfigError("SMTP_HOST is not set; production needs a mail server to send "
-                          "verification and reset mail")
+        raise ConfigError(
+            "SMTP_HOST is not set; production needs a mail server to send verification and reset mail"
+        )
     if config["VIDEO_BASE_URL"] and not config["VIDEO_URL_SECRET"]:
         raise ConfigError("COURSEHUB_VIDEO_URL_SECRET is not set; the video host checks signed URLs with it")
     if config["STRIPE_API_BASE"]:

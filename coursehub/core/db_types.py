@@ -40,5 +40,12 @@ def str_enum(kind: type[enum.Enum], name: str, length: int = 16) -> Enum:
 
     Not a native PostgreSQL enum: adding a value later is then an ordinary migration on every database.
     """
-    return Enum(kind, native_enum=False, length=length, validate_strings=True, create_constraint=True,
-                name=name, values_callable=lambda items: [item.value for item in items])
+    return Enum(
+        kind,
+        native_enum=False,
+        length=length,
+        validate_strings=True,
+        create_constraint=True,
+        name=name,
+        values_callable=lambda items: [item.value for item in items],
+    )

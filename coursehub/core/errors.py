@@ -24,7 +24,7 @@ MESSAGES = {
     500: ("server_error", "Something went wrong on our side. It has been logged; please try again."),
     503: ("unavailable", "The school is briefly unavailable. Please try again in a moment."),
 }
-CSRF_MESSAGE = ("Your form expired or came from another site. Reload the page and try again.")
+CSRF_MESSAGE = "Your form expired or came from another site. Reload the page and try again."
 
 
 def wants_json() -> bool:
@@ -33,7 +33,8 @@ def wants_json() -> bool:
         return True
     accept = request.accept_mimetypes
     return accept.best_match(["text/html", "application/json"]) == "application/json" and (
-        accept["application/json"] > accept["text/html"])
+        accept["application/json"] > accept["text/html"]
+    )
 
 
 def json_error(status: int, code: str, message: str) -> Response:

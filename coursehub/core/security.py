@@ -20,19 +20,21 @@ def content_security_policy(video_base_url: str | None, stripe_api_base: str | N
     if video_base_url:
         media += f" {_origin(video_base_url)}"
     checkout = _origin(stripe_api_base) if stripe_api_base else "https://checkout.stripe.com"
-    return "; ".join((
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        media,
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        f"form-action 'self' {checkout}",
-        "frame-ancestors 'none'",
-    ))
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            media,
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            f"form-action 'self' {checkout}",
+            "frame-ancestors 'none'",
+        )
+    )
 
 
 def _add_headers(response: Response) -> Response:
@@ -49,6 +51,7 @@ def _add_headers(response: Response) -> Response:
 
 
 def register_security_headers(app: Flask) -> None:
-    app.extensions["coursehub.csp"] = content_security_policy(app.config["VIDEO_BASE_URL"],
-                                                              app.config["STRIPE_API_BASE"])
+    app.extensions["coursehub.csp"] = content_security_policy(
+        app.config["VIDEO_BASE_URL"], app.config["STRIPE_API_BASE"]
+    )
     app.after_request(_add_headers)

@@ -45,9 +45,14 @@ def serve(port: int) -> None:
     fake = None
     if config["STRIPE_API_BASE"]:
         base = urlsplit(config["STRIPE_API_BASE"])
-        fake = FakeStripe(api_key=config["STRIPE_SECRET_KEY"], webhook_secret=config["STRIPE_WEBHOOK_SECRET"],
-                          webhook_url=f"http://127.0.0.1:{port}/stripe/webhook", host=base.hostname or "",
-                          port=base.port or 80, production=False)
+        fake = FakeStripe(
+            api_key=config["STRIPE_SECRET_KEY"],
+            webhook_secret=config["STRIPE_WEBHOOK_SECRET"],
+            webhook_url=f"http://127.0.0.1:{port}/stripe/webhook",
+            host=base.hostname or "",
+            port=base.port or 80,
+            production=False,
+        )
         fake.start()
         click.echo(f"Stripe: using the local test stand-in at {fake.base_url} (no real charges)")
     elif config["STRIPE_SECRET_KEY"]:

@@ -29,17 +29,26 @@ def is_staff(user) -> bool:
 def has_active_entitlement(user, course: Course) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return db.session.scalar(
-        select(Entitlement.id).where(Entitlement.user_id == user.id, Entitlement.course_id == course.id,
-                                     Entitlement.status == EntitlementStatus.ACTIVE).limit(1)
-    ) is not None
+    return (
+        db.session.scalar(
+            select(Entitlement.id)
+            .where(
+                Entitlement.user_id == user.id,
+                Entitlement.course_id == course.id,
+                Entitlement.status == EntitlementStatus.ACTIVE,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def find_enrollment(user, course: Course) -> Enrollment | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return db.session.scalar(select(Enrollment).where(Enrollment.user_id == user.id,
-                                                      Enrollment.course_id == course.id))
+    return db.session.scalar(
+        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
+    )
 
 
 def can_open_course(user, course: Course) -> bool:
@@ -58,10 +67,15 @@ def open_course_ids(user, courses: list[Course]) -> set[int]:
     if is_staff(user):
         return {course.id for course in courses}
     paid_ids = [course.id for course in courses if not course.is_free]
-    entitled = set(db.session.scalars(
-        select(Entitlement.course_id).where(Entitlement.user_id == user.id,
-                                            Entitlement.course_id.in_(paid_ids),
-                                            Entitlement.status == EntitlementStatus.ACTIVE)))
+    entitled = set(
+        db.session.scalars(
+            select(Entitlement.course_id).where(
+                Entitlement.user_id == user.id,
+                Entitlement.course_id.in_(paid_ids),
+                Entitlement.status == EntitlementStatus.ACTIVE,
+            )
+        )
+    )
     return {course.id for course in courses if course.is_free or course.id in entitled}
 
 

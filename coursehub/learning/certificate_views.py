@@ -25,10 +25,15 @@ def _certificate_or_404(code: str):
 def certificate_public(code: str):
     """Shows only name, course, date and status: the code is shared with employers and friends."""
     certificate = _certificate_or_404(code)
-    response = Response(render_template(
-        "learning/certificate_public.html", certificate=certificate, course=certificate.course,
-        status=certificates.certificate_status(certificate),
-        issued_on=certificates.certificate_date(certificate)))
+    response = Response(
+        render_template(
+            "learning/certificate_public.html",
+            certificate=certificate,
+            course=certificate.course,
+            status=certificates.certificate_status(certificate),
+            issued_on=certificates.certificate_date(certificate),
+        )
+    )
     response.headers["X-Robots-Tag"] = "noindex"  # also covers crawlers that skip the meta tag
     return response
 

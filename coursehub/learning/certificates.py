@@ -30,12 +30,39 @@ VALID = "valid"
 REVOKED = "revoked"
 SCHOOL_NAME = "CourseHub"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 # Core PDF fonts only know Latin-1; these keep common names and punctuation readable without DejaVu.
-_LATIN1_STANDINS = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Œ": "OE", "œ": "oe",
-                                  "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                                  "\u2013": "-", "\u2014": "-", "\u2026": "...", "\u20ac": "EUR"})
+_LATIN1_STANDINS = str.maketrans(
+    {
+        "Ł": "L",
+        "ł": "l",
+        "Đ": "D",
+        "đ": "d",
+        "Œ": "OE",
+        "œ": "oe",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+        "\u20ac": "EUR",
+    }
+)
 _INK, _ACCENT, _MUTED = (31, 37, 35), (47, 93, 80), (91, 100, 98)
 
 
@@ -50,8 +77,13 @@ def issue_certificate(user: User, course: Course, now: datetime | None = None) -
     existing = _certificate_of(user.id, course.id)
     if existing is not None:
         return existing
-    certificate = Certificate(user_id=user.id, course_id=course.id, code=secrets.token_urlsafe(16),
-                              name_on_certificate=user.display_name[:80], issued_at=now or utcnow())
+    certificate = Certificate(
+        user_id=user.id,
+        course_id=course.id,
+        code=secrets.token_urlsafe(16),
+        name_on_certificate=user.display_name[:80],
+        issued_at=now or utcnow(),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(certificate)
@@ -60,10 +92,17 @@ def issue_certificate(user: User, course: Course, now: datetime | None = None) -
         if winner is None:
             raise  # not the (user, course) race: a real error the caller should see
         return winner
-    queue_mail(user.email, f"Your {SCHOOL_NAME} certificate: {course.title}", "certificate_issued",
-               user=user, course=course, certificate=certificate, issued_on=certificate_date(certificate),
-               verify_url=external_url("learning.certificate_public", code=certificate.code),
-               pdf_url=external_url("learning.certificate_pdf", code=certificate.code))
+    queue_mail(
+        user.email,
+        f"Your {SCHOOL_NAME} certificate: {course.title}",
+        "certificate_issued",
+        user=user,
+        course=course,
+        certificate=certificate,
+        issued_on=certificate_date(certificate),
+        verify_url=external_url("learning.certificate_public", code=certificate.code),
+        pdf_url=external_url("learning.certificate_pdf", code=certificate.code),
+    )
     return certificate
 
 
@@ -74,7 +113,7 @@ def certificate_by_code(code: str) -> Certificate | None:
 
 
 def certificate_status(certificate: Certificate) -> str:
-    """"valid" or "revoked", worked out on every look so a refund shows at once without a job.
+    """ "valid" or "revoked", worked out on every look so a refund shows at once without a job.
 
     A paid course's certificate stands only while the learner still holds an active entitlement: a
     refunded, charged-back or revoked purchase withdraws it, and a restored entitlement restores it.
@@ -131,16 +170,21 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     line(course.title, 22, "B", gap=6, shrink=True)
     line(f"on {certificate_date(certificate)}", 14, gap=0)
     pdf.set_y(pdf.h - 52)
-    line("A certificate of completing a self-care course; not a clinical or professional qualification.",
-         9, color=_MUTED, gap=4)
+    line(
+        "A certificate of completing a self-care course; not a clinical or professional qualification.",
+        9,
+        color=_MUTED,
+        gap=4,
+    )
     line(f"Verify this certificate at {verify_url}", 10, color=_MUTED, gap=1)
     line(f"Certificate code: {certificate.code}", 10, color=_MUTED)
     return bytes(pdf.output())
 
 
 def _certificate_of(user_id: int, course_id: int) -> Certificate | None:
-    return db.session.scalar(select(Certificate).where(Certificate.user_id == user_id,
-                                                       Certificate.course_id == course_id))
+    return db.session.scalar(
+        select(Certificate).where(Certificate.user_id == user_id, Certificate.course_id == course_id)
+    )
 
 
 def _set_up_fonts(pdf: FPDF):

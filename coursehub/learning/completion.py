@@ -15,18 +15,30 @@ from coursehub.quizzes.services import passed_quiz_ids
 
 def course_lesson_ids(course: Course) -> list[int]:
     """The lessons a learner must finish: current lessons of the course's published modules."""
-    return list(db.session.scalars(
-        select(Lesson.id).join(Module, Lesson.module_id == Module.id)
-        .where(Lesson.course_id == course.id, Lesson.archived_at.is_(None),
-               *published_modules_clause(utcnow()))))
+    return list(
+        db.session.scalars(
+            select(Lesson.id)
+            .join(Module, Lesson.module_id == Module.id)
+            .where(
+                Lesson.course_id == course.id,
+                Lesson.archived_at.is_(None),
+                *published_modules_clause(utcnow()),
+            )
+        )
+    )
 
 
 def course_quiz_ids(course: Course) -> list[int]:
     """The quizzes a learner must pass: one per published module that has one with questions."""
-    return list(db.session.scalars(
-        select(Quiz.id).join(Module, Quiz.module_id == Module.id)
-        .where(Module.course_id == course.id, Quiz.archived_at.is_(None),
-               *published_modules_clause(utcnow()))))
+    return list(
+        db.session.scalars(
+            select(Quiz.id)
+            .join(Module, Quiz.module_id == Module.id)
+            .where(
+                Module.course_id == course.id, Quiz.archived_at.is_(None), *published_modules_clause(utcnow())
+            )
+        )
+    )
 
 
 def finish_if_complete(user, course: Course):

@@ -31,25 +31,43 @@ class DashboardRow:
 
 
 def dashboard_for(user) -> list[DashboardRow]:
-    enrollments = list(db.session.scalars(
-        select(Enrollment).where(Enrollment.user_id == user.id)
-        .options(joinedload(Enrollment.course))
-        .order_by(Enrollment.last_activity_at.desc().nulls_last(), Enrollment.enrolled_at.desc())))
+    enrollments = list(
+        db.session.scalars(
+            select(Enrollment)
+            .where(Enrollment.user_id == user.id)
+            .options(joinedload(Enrollment.course))
+            .order_by(Enrollment.last_activity_at.desc().nulls_last(), Enrollment.enrolled_at.desc())
+        )
+    )
     course_ids = [enrollment.course_id for enrollment in enrollments]
     if not course_ids:
         return []
-    lessons = list(db.session.scalars(
-        select(Lesson).join(Module, Lesson.module_id == Module.id)
-        .where(Lesson.course_id.in_(course_ids), Lesson.archived_at.is_(None),
-               *published_modules_clause(utcnow()))
-        .order_by(Lesson.course_id, Module.position, Lesson.position)))
+    lessons = list(
+        db.session.scalars(
+            select(Lesson)
+            .join(Module, Lesson.module_id == Module.id)
+            .where(
+                Lesson.course_id.in_(course_ids),
+                Lesson.archived_at.is_(None),
+                *published_modules_clause(utcnow()),
+            )
+            .order_by(Lesson.course_id, Module.position, Lesson.position)
+        )
+    )
     progress = progress_for(user, [lesson.id for lesson in lessons])
-    certificates = {c.course_id: c for c in db.session.scalars(
-        select(Certificate).where(Certificate.user_id == user.id, Certificate.course_id.in_(course_ids)))}
+    certificates = {
+        c.course_id: c
+        for c in db.session.scalars(
+            select(Certificate).where(Certificate.user_id == user.id, Certificate.course_id.in_(course_ids))
+        )
+    }
     quizzes = db.session.execute(
-        select(Quiz.id, Module.course_id).join(Module, Quiz.module_id == Module.id)
-        .where(Module.course_id.in_(course_ids), Quiz.archived_at.is_(None),
-               *published_modules_clause(utcnow()))).all()
+        select(Quiz.id, Module.course_id)
+        .join(Module, Quiz.module_id == Module.id)
+        .where(
+            Module.course_id.in_(course_ids), Quiz.archived_at.is_(None), *published_modules_clause(utcnow())
+        )
+    ).all()
     passed = passed_quiz_ids(user, [quiz_id for quiz_id, _ in quizzes])
     quiz_counts: dict[int, tuple[int, int]] = {}
     for quiz_id, course_id in quizzes:
@@ -59,23 +77,41 @@ def dashboard_for(user) -> list[DashboardRow]:
     by_course: dict[int, list[Lesson]] = {}
     for lesson in lessons:
         by_course.setdefault(lesson.course_id, []).append(lesson)
-    return [_row(enrollment, by_course.get(enrollment.course_id, []), progress,
-                 quiz_counts.get(enrollment.course_id, (0, 0)), certificates.get(enrollment.course_id),
-                 enrollment.course_id in open_ids)
-            for enrollment in enrollments]
+    return [
+        _row(
+            enrollment,
+            by_course.get(enrollment.course_id, []),
+            progress,
+            quiz_counts.get(enrollment.course_id, (0, 0)),
+            certificates.get(enrollment.course_id),
+            enrollment.course_id in open_ids,
+        )
+        for enrollment in enrollments
+    ]
 
 
-def _row(enrollment: Enrollment, lessons: list[Lesson], progress, quizzes: tuple[int, int], certificate,
-         has_access: bool) -> DashboardRow:
+def _row(
+    enrollment: Enrollment,
+    lessons: list[Lesson],
+    progress,
+    quizzes: tuple[int, int],
+    certificate,
+    has_access: bool,
+) -> DashboardRow:
     done = {lesson.id for lesson in lessons if lesson.id in progress and progress[lesson.id].completed_at}
     resume = next((lesson for lesson in lessons if lesson.id == enrollment.last_lesson_id), None)
     resume_seconds = int(progress[resume.id].position_seconds) if resume and resume.id in progress else 0
     start = lessons.index(resume) if resume else 0
-    upcoming = lessons[start + 1:] + lessons[:start + 1] if resume else lessons
+    upcoming = lessons[start + 1 :] + lessons[: start + 1] if resume else lessons
     next_lesson = next((lesson for lesson in upcoming if lesson.id not in done), None)
     quiz_total, quizzes_passed = quizzes
-    return DashboardRow(course=enrollment.course, has_access=has_access,
-                        progress=CourseProgress(len(done), len(lessons), quizzes_passed, quiz_total),
-                        last_activity_at=enrollment.last_activity_at,
-                        resume_lesson=resume, resume_seconds=resume_seconds, next_lesson=next_lesson,
-                        certificate=certificate)
+    return DashboardRow(
+        course=enrollment.course,
+        has_access=has_access,
+        progress=CourseProgress(len(done), len(lessons), quizzes_passed, quiz_total),
+        last_activity_at=enrollment.last_activity_at,
+        resume_lesson=resume,
+        resume_seconds=resume_seconds,
+        next_lesson=next_lesson,
+        certificate=certificate,
+    )

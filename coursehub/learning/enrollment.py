@@ -23,8 +23,9 @@ class EnrollmentError(Exception):
 
 def enroll(user, course: Course, now: datetime | None = None) -> Enrollment:
     """The learner's enrollment in ``course``, created on first call (safe against a concurrent twin)."""
-    existing = db.session.scalar(select(Enrollment).where(Enrollment.user_id == user.id,
-                                                          Enrollment.course_id == course.id))
+    existing = db.session.scalar(
+        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
+    )
     if existing is not None:
         return existing
     enrollment = Enrollment(user_id=user.id, course_id=course.id, enrolled_at=now or utcnow())
@@ -32,15 +33,25 @@ def enroll(user, course: Course, now: datetime | None = None) -> Enrollment:
         with db.session.begin_nested():
             db.session.add(enrollment)
     except IntegrityError:
-        return db.session.scalar(select(Enrollment).where(Enrollment.user_id == user.id,
-                                                          Enrollment.course_id == course.id))
+        return db.session.scalar(
+            select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
+        )
     return enrollment
 
 
-def _set_entitlement(user, course: Course, source: EntitlementSource, status: EntitlementStatus,
-                     reason: str, order_id: int | None = None) -> Entitlement:
-    entitlement = db.session.scalar(select(Entitlement).where(
-        Entitlement.user_id == user.id, Entitlement.course_id == course.id, Entitlement.source == source))
+def _set_entitlement(
+    user,
+    course: Course,
+    source: EntitlementSource,
+    status: EntitlementStatus,
+    reason: str,
+    order_id: int | None = None,
+) -> Entitlement:
+    entitlement = db.session.scalar(
+        select(Entitlement).where(
+            Entitlement.user_id == user.id, Entitlement.course_id == course.id, Entitlement.source == source
+        )
+    )
     if entitlement is None:
         entitlement = Entitlement(user_id=user.id, course_id=course.id, source=source, order_id=order_id)
         db.session.add(entitlement)
@@ -72,9 +83,13 @@ def revoke_access(user, course: Course, reason: str) -> int:
     """End every active entitlement the learner holds to ``course``; return how many ended."""
     if not reason.strip():
         raise EnrollmentError("Give a reason for the revocation; it is kept with the entitlement.")
-    active = db.session.scalars(select(Entitlement).where(
-        Entitlement.user_id == user.id, Entitlement.course_id == course.id,
-        Entitlement.status == EntitlementStatus.ACTIVE)).all()
+    active = db.session.scalars(
+        select(Entitlement).where(
+            Entitlement.user_id == user.id,
+            Entitlement.course_id == course.id,
+            Entitlement.status == EntitlementStatus.ACTIVE,
+        )
+    ).all()
     for entitlement in active:
         entitlement.status, entitlement.reason = EntitlementStatus.REVOKED, reason[:300]
         entitlement.status_changed_at = utcnow()

@@ -41,8 +41,9 @@ class Entitlement(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
     source: Mapped[EntitlementSource] = mapped_column(str_enum(EntitlementSource, "entitlement_source"))
-    status: Mapped[EntitlementStatus] = mapped_column(str_enum(EntitlementStatus, "entitlement_status"),
-                                                      default=EntitlementStatus.ACTIVE)
+    status: Mapped[EntitlementStatus] = mapped_column(
+        str_enum(EntitlementStatus, "entitlement_status"), default=EntitlementStatus.ACTIVE
+    )
     order_id: Mapped[int | None] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -53,31 +53,39 @@ def _greatest(a, b):
     return func.greatest(a, b) if db.session.get_bind().dialect.name == "postgresql" else func.max(a, b)
 
 
-def record_heartbeat(user, lesson: Lesson, position: float, reported_at_ms: int,
-                     now: datetime | None = None) -> bool:
+def record_heartbeat(
+    user, lesson: Lesson, position: float, reported_at_ms: int, now: datetime | None = None
+) -> bool:
     """Store one playback report (``position`` already checked). :return: whether it completed the lesson."""
     now = now or utcnow()
     threshold = COMPLETE_FRACTION * lesson.duration_seconds
     first_furthest = position if position <= WATCH_GAP_SECONDS else 0.0
     insert = _insert_for_dialect()(LessonProgress).values(
-        user_id=user.id, lesson_id=lesson.id, position_seconds=position, furthest_seconds=first_furthest,
-        reported_at_ms=reported_at_ms, updated_at=now,
+        user_id=user.id,
+        lesson_id=lesson.id,
+        position_seconds=position,
+        furthest_seconds=first_furthest,
+        reported_at_ms=reported_at_ms,
+        updated_at=now,
         completed_at=now if first_furthest >= threshold else None,
     )
     old, new = LessonProgress.__table__.c, insert.excluded
     continuous = new.position_seconds <= old.furthest_seconds + WATCH_GAP_SECONDS
-    furthest = case((continuous, _greatest(old.furthest_seconds, new.position_seconds)),
-                    else_=old.furthest_seconds)
+    furthest = case(
+        (continuous, _greatest(old.furthest_seconds, new.position_seconds)), else_=old.furthest_seconds
+    )
     statement = insert.on_conflict_do_update(
         index_elements=["user_id", "lesson_id"],
         set_={
-            "position_seconds": case((new.reported_at_ms >= old.reported_at_ms, new.position_seconds),
-                                     else_=old.position_seconds),
+            "position_seconds": case(
+                (new.reported_at_ms >= old.reported_at_ms, new.position_seconds), else_=old.position_seconds
+            ),
             "reported_at_ms": _greatest(old.reported_at_ms, new.reported_at_ms),
             "furthest_seconds": furthest,
             "completed_at": func.coalesce(
                 old.completed_at,
-                case((furthest >= literal(threshold), literal(now, old.completed_at.type)), else_=None)),
+                case((furthest >= literal(threshold), literal(now, old.completed_at.type)), else_=None),
+            ),
             "updated_at": now,
         },
     ).returning(LessonProgress.completed_at)
@@ -90,12 +98,21 @@ def set_completed(user, lesson: Lesson, done: bool, now: datetime | None = None)
     """The learner's own "Mark complete" / "Not complete yet". :return: whether it is now complete."""
     now = now or utcnow()
     insert = _insert_for_dialect()(LessonProgress).values(
-        user_id=user.id, lesson_id=lesson.id, position_seconds=0.0, furthest_seconds=0.0,
-        reported_at_ms=0, updated_at=now, completed_at=now if done else None)
+        user_id=user.id,
+        lesson_id=lesson.id,
+        position_seconds=0.0,
+        furthest_seconds=0.0,
+        reported_at_ms=0,
+        updated_at=now,
+        completed_at=now if done else None,
+    )
     old = LessonProgress.__table__.c
     value = func.coalesce(old.completed_at, literal(now, old.completed_at.type)) if done else None
-    db.session.execute(insert.on_conflict_do_update(index_elements=["user_id", "lesson_id"],
-                                                    set_={"completed_at": value, "updated_at": now}))
+    db.session.execute(
+        insert.on_conflict_do_update(
+            index_elements=["user_id", "lesson_id"], set_={"completed_at": value, "updated_at": now}
+        )
+    )
     touch_enrollment(user, lesson, now)
     return done
 
@@ -103,19 +120,29 @@ def set_completed(user, lesson: Lesson, done: bool, now: datetime | None = None)
 def touch_enrollment(user, lesson: Lesson, now: datetime | None = None) -> None:
     """Remember the learner's last lesson and activity (one statement; enrolls on a first visit)."""
     now = now or utcnow()
-    insert = _insert_for_dialect()(Enrollment).values(user_id=user.id, course_id=lesson.course_id,
-                                                      enrolled_at=now, last_activity_at=now,
-                                                      last_lesson_id=lesson.id)
-    db.session.execute(insert.on_conflict_do_update(
-        index_elements=["user_id", "course_id"],
-        set_={"last_activity_at": now, "last_lesson_id": lesson.id}))
+    insert = _insert_for_dialect()(Enrollment).values(
+        user_id=user.id,
+        course_id=lesson.course_id,
+        enrolled_at=now,
+        last_activity_at=now,
+        last_lesson_id=lesson.id,
+    )
+    db.session.execute(
+        insert.on_conflict_do_update(
+            index_elements=["user_id", "course_id"],
+            set_={"last_activity_at": now, "last_lesson_id": lesson.id},
+        )
+    )
 
 
 def progress_for(user, lesson_ids) -> dict[int, LessonProgress]:
     if not getattr(user, "is_authenticated", False) or not lesson_ids:
         return {}
-    rows = db.session.scalars(select(LessonProgress).where(LessonProgress.user_id == user.id,
-                                                           LessonProgress.lesson_id.in_(list(lesson_ids))))
+    rows = db.session.scalars(
+        select(LessonProgress).where(
+            LessonProgress.user_id == user.id, LessonProgress.lesson_id.in_(list(lesson_ids))
+        )
+    )
     return {row.lesson_id: row for row in rows}
 
 

@@ -35,8 +35,9 @@ def _load(course_slug: str, module_slug: str):
     course = course_by_slug(course_slug, include_drafts=is_staff(current_user))
     if course is None:
         abort(404)
-    module = db.session.scalar(select(Module).where(Module.course_id == course.id,
-                                                    Module.slug == module_slug))
+    module = db.session.scalar(
+        select(Module).where(Module.course_id == course.id, Module.slug == module_slug)
+    )
     quiz = module.quiz if module is not None else None
     if quiz is None or quiz.archived_at is not None:
         abort(404)
@@ -57,9 +58,15 @@ def _own_attempt(quiz: Quiz, attempt_id: int) -> QuizAttempt:
 def quiz(course_slug: str, module_slug: str):
     course, module, found = _load(course_slug, module_slug)
     attempts = attempts_of(current_user, found)
-    return render_template("quizzes/quiz.html", course=course, module=module, quiz=found, attempts=attempts,
-                           attempts_left=attempts_left(found, attempts),
-                           next_attempt_at=next_attempt_at(found, attempts))
+    return render_template(
+        "quizzes/quiz.html",
+        course=course,
+        module=module,
+        quiz=found,
+        attempts=attempts,
+        attempts_left=attempts_left(found, attempts),
+        next_attempt_at=next_attempt_at(found, attempts),
+    )
 
 
 @bp.post(f"{QUIZ_URL}/attempts")
@@ -71,8 +78,10 @@ def start(course_slug: str, module_slug: str):
     except QuizError as error:
         abort(error.status, error.message)
     db.session.commit()
-    return redirect(url_for("quizzes.attempt", course_slug=course.slug, module_slug=module.slug,
-                            attempt_id=attempt.id), code=303)
+    return redirect(
+        url_for("quizzes.attempt", course_slug=course.slug, module_slug=module.slug, attempt_id=attempt.id),
+        code=303,
+    )
 
 
 @bp.get(f"{QUIZ_URL}/attempts/<int:attempt_id>")
@@ -81,8 +90,14 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
     course, module, found = _load(course_slug, module_slug)
     sitting = _own_attempt(found, attempt_id)
     template = "quizzes/result.html" if sitting.submitted_at else "quizzes/attempt.html"
-    return render_template(template, course=course, module=module, quiz=found, attempt=sitting,
-                           questions={q.id: q for q in found.questions})
+    return render_template(
+        template,
+        course=course,
+        module=module,
+        quiz=found,
+        attempt=sitting,
+        questions={q.id: q for q in found.questions},
+    )
 
 
 @bp.post(f"{QUIZ_URL}/attempts/<int:attempt_id>")
@@ -96,12 +111,20 @@ def submit(course_slug: str, module_slug: str, attempt_id: int):
         db.session.rollback()
         if error.status == 409:
             abort(409, error.message)
-        return render_template("quizzes/attempt.html", course=course, module=module, quiz=found,
-                               attempt=sitting, questions={q.id: q for q in found.questions},
-                               error=error.message), error.status
+        return render_template(
+            "quizzes/attempt.html",
+            course=course,
+            module=module,
+            quiz=found,
+            attempt=sitting,
+            questions={q.id: q for q in found.questions},
+            error=error.message,
+        ), error.status
     certificate = finish_if_complete(current_user, course) if sitting.passed else None
     db.session.commit()
     if certificate is not None:
         flash(f"You finished {course.title}. Your certificate is ready on your dashboard.", "success")
-    return redirect(url_for("quizzes.attempt", course_slug=course.slug, module_slug=module.slug,
-                            attempt_id=sitting.id), code=303)
+    return redirect(
+        url_for("quizzes.attempt", course_slug=course.slug, module_slug=module.slug, attempt_id=sitting.id),
+        code=303,
+    )

@@ -24,8 +24,11 @@ def _find_lesson(course_slug: str, lesson_slug: str) -> tuple[Course, Lesson, li
     course = course_by_slug(course_slug, include_drafts=staff)
     if course is None:
         abort(404)
-    lesson = db.session.scalar(select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug,
-                                                    Lesson.archived_at.is_(None)))
+    lesson = db.session.scalar(
+        select(Lesson).where(
+            Lesson.course_id == course.id, Lesson.slug == lesson_slug, Lesson.archived_at.is_(None)
+        )
+    )
     lessons = [item for module in syllabus(course, include_drafts=staff) for item in module.lessons]
     if lesson is None or lesson not in lessons:
         abort(404)  # a draft or archived module's lessons do not exist for learners
@@ -40,8 +43,9 @@ def lesson(course_slug: str, lesson_slug: str):
     if not access.can_view(found):
         opens_at = access.opens_at(found.module) if access.opens_course else None
         offer = offer_for(current_user, course, lessons[0], access)
-        return render_template("learning/locked.html", course=course, lesson=found, offer=offer,
-                               opens_at=opens_at), 403
+        return render_template(
+            "learning/locked.html", course=course, lesson=found, offer=offer, opens_at=opens_at
+        ), 403
     progress = progress_for(current_user, [found.id]).get(found.id)
     # ?t=SECONDS (from a quiz's feedback) starts the video where the answer is taught.
     start_at = request.args.get("t", type=int)
@@ -49,7 +53,11 @@ def lesson(course_slug: str, lesson_slug: str):
         start_at = int(progress.position_seconds) if progress else 0
     index = lessons.index(found)
     page = render_template(
-        "learning/lesson.html", course=course, lesson=found, progress=progress, start_at=start_at,
+        "learning/lesson.html",
+        course=course,
+        lesson=found,
+        progress=progress,
+        start_at=start_at,
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
         video_url=media_url(found, "video", current_user),

@@ -11,10 +11,14 @@ mail_cli = CommandGroup("mail", help="Deliver queued mail.")
 
 
 @mail_cli.command("send-pending")
-@click.option("--include-given-up", is_flag=True,
-              help="Also retry messages that reached the attempt limit.")
-@click.option("--watch", type=click.IntRange(min=1), default=None, metavar="SECONDS",
-              help="Keep running, checking the outbox every SECONDS.")
+@click.option("--include-given-up", is_flag=True, help="Also retry messages that reached the attempt limit.")
+@click.option(
+    "--watch",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="SECONDS",
+    help="Keep running, checking the outbox every SECONDS.",
+)
 def send_pending(include_given_up: bool, watch: int | None) -> None:
     """Send every message that is due, and report how many went and how many will be retried."""
     while True:

@@ -100,8 +100,13 @@ def _record_failure(message: OutboxMessage, error: Exception) -> None:
     message.last_error = f"{type(error).__name__}: {error}"[:500]
     message.claimed_until = None
     message.next_attempt_at = utcnow() + min(timedelta(minutes=2**message.attempts), MAX_BACKOFF)
-    log.warning("Mail %s to %s failed (attempt %s): %s", message.id, message.to_address,
-                message.attempts, message.last_error)
+    log.warning(
+        "Mail %s to %s failed (attempt %s): %s",
+        message.id,
+        message.to_address,
+        message.attempts,
+        message.last_error,
+    )
 
 
 def _to_email(message: OutboxMessage) -> EmailMessage:

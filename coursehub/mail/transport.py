@@ -44,8 +44,12 @@ class LogTransport:
     def send(self, message: EmailMessage) -> None:
         body = message.get_body(preferencelist=("plain",))
         text = body.get_content() if body is not None else ""
-        log.warning("Mail (not sent: SMTP_HOST is not set)\nTo: %s\nSubject: %s\n\n%s",
-                    message["To"], message["Subject"], text)
+        log.warning(
+            "Mail (not sent: SMTP_HOST is not set)\nTo: %s\nSubject: %s\n\n%s",
+            message["To"],
+            message["Subject"],
+            text,
+        )
 
 
 def transport_for(config: dict[str, Any]) -> Transport:

@@ -39,8 +39,9 @@ def read_answers(draw: list[dict[str, Any]], questions: dict[int, QuizQuestion],
     for name in form:
         if name.startswith("q") and name.split("-", 1)[0] not in expected:
             raise AnswerError("The form answers a question that is not in this attempt.")
-    return [_read_one(index, entry, questions[entry["question_id"]], form)
-            for index, entry in enumerate(draw)]
+    return [
+        _read_one(index, entry, questions[entry["question_id"]], form) for index, entry in enumerate(draw)
+    ]
 
 
 def _read_one(index: int, entry: dict[str, Any], question: QuizQuestion, form) -> Any:

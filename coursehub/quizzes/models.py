@@ -35,15 +35,12 @@ class QuizAttempt(db.Model):
     passed: Mapped[bool | None] = mapped_column(Boolean)
 
     quiz = relationship("Quiz")
-    answers: Mapped[list[QuizAnswer]] = relationship(back_populates="attempt",
-                                                     order_by="QuizAnswer.position")
+    answers: Mapped[list[QuizAnswer]] = relationship(back_populates="attempt", order_by="QuizAnswer.position")
 
 
 class QuizAnswer(db.Model):
     __tablename__ = "quiz_answers"
-    __table_args__ = (
-        UniqueConstraint("attempt_id", "question_id", name="uq_quiz_answers_attempt_question"),
-    )
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id", name="uq_quiz_answers_attempt_question"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id"))

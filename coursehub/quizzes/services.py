@@ -32,8 +32,13 @@ def pool(quiz: Quiz) -> list[QuizQuestion]:
 
 
 def attempts_of(user, quiz: Quiz) -> list[QuizAttempt]:
-    return list(db.session.scalars(select(QuizAttempt).where(
-        QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id).order_by(QuizAttempt.number)))
+    return list(
+        db.session.scalars(
+            select(QuizAttempt)
+            .where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id)
+            .order_by(QuizAttempt.number)
+        )
+    )
 
 
 def next_attempt_at(quiz: Quiz, attempts: list[QuizAttempt]) -> datetime | None:
@@ -65,8 +70,13 @@ def start_attempt(user, quiz: Quiz, now: datetime | None = None) -> QuizAttempt:
     questions = pool(quiz)
     if not questions:
         raise QuizError(409, "This quiz has no questions yet.")
-    attempt = QuizAttempt(user_id=user.id, quiz_id=quiz.id, number=len(attempts) + 1, started_at=now,
-                          draw=draw_questions(questions, quiz.draw))
+    attempt = QuizAttempt(
+        user_id=user.id,
+        quiz_id=quiz.id,
+        number=len(attempts) + 1,
+        started_at=now,
+        draw=draw_questions(questions, quiz.draw),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
@@ -87,8 +97,11 @@ def submit_attempt(attempt: QuizAttempt, form, now: datetime | None = None) -> Q
         raise QuizError(400, str(error)) from None
     now = now or utcnow()
     claimed = db.session.execute(
-        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
-        .values(submitted_at=now).execution_options(synchronize_session=False))
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
+        .values(submitted_at=now)
+        .execution_options(synchronize_session=False)
+    )
     if claimed.rowcount != 1:
         raise QuizError(409, "This attempt was already submitted; its result is below.")
     scores: list[Fraction] = []
@@ -96,8 +109,16 @@ def submit_attempt(attempt: QuizAttempt, form, now: datetime | None = None) -> Q
         question = questions[entry["question_id"]]
         score = grade(question.kind, question.answer, response, quiz.partial_credit)
         scores.append(score)
-        db.session.add(QuizAnswer(attempt_id=attempt.id, question_id=question.id, position=position,
-                                  response=response, score=float(score), correct=score == 1))
+        db.session.add(
+            QuizAnswer(
+                attempt_id=attempt.id,
+                question_id=question.id,
+                position=position,
+                response=response,
+                score=float(score),
+                correct=score == 1,
+            )
+        )
     total = percent(scores)
     attempt.submitted_at, attempt.score_percent = now, float(total)
     attempt.passed = passes(total, quiz.pass_mark)
@@ -109,9 +130,17 @@ def passed_quiz_ids(user, quiz_ids) -> set[int]:
     """The quizzes the learner has passed at least once: the best passing attempt is what counts."""
     if not getattr(user, "is_authenticated", False) or not quiz_ids:
         return set()
-    return set(db.session.scalars(select(QuizAttempt.quiz_id).where(
-        QuizAttempt.user_id == user.id, QuizAttempt.quiz_id.in_(list(quiz_ids)),
-        QuizAttempt.passed.is_(True)).distinct()))
+    return set(
+        db.session.scalars(
+            select(QuizAttempt.quiz_id)
+            .where(
+                QuizAttempt.user_id == user.id,
+                QuizAttempt.quiz_id.in_(list(quiz_ids)),
+                QuizAttempt.passed.is_(True),
+            )
+            .distinct()
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -132,11 +161,15 @@ def question_stats(quiz: Quiz) -> list[QuestionStat]:
     For the author: a question most people miss points at a lesson that needs work.
     """
     rows = db.session.execute(
-        select(QuizAnswer.question_id, func.count(QuizAnswer.id),
-               func.count(QuizAnswer.id).filter(QuizAnswer.correct.is_(True)),
-               func.count(func.distinct(QuizAttempt.user_id)).filter(QuizAnswer.correct.is_(True)))
+        select(
+            QuizAnswer.question_id,
+            func.count(QuizAnswer.id),
+            func.count(QuizAnswer.id).filter(QuizAnswer.correct.is_(True)),
+            func.count(func.distinct(QuizAttempt.user_id)).filter(QuizAnswer.correct.is_(True)),
+        )
         .join(QuizAttempt, QuizAnswer.attempt_id == QuizAttempt.id)
         .where(QuizAttempt.quiz_id == quiz.id)
-        .group_by(QuizAnswer.question_id)).all()
+        .group_by(QuizAnswer.question_id)
+    ).all()
     counts = {question_id: (answers, right, learners) for question_id, answers, right, learners in rows}
     return [QuestionStat(question, *counts.get(question.id, (0, 0, 0))) for question in pool(quiz)]

@@ -89,8 +89,9 @@ def _list(params: Params, items: list[dict[str, Any]], url: str) -> tuple[dict[s
     store = runtime().store
     result = page(items, url, limit, after, before)
     with store.lock:
-        result["data"] = [expand(store, item, [p.removeprefix("data.") for p in paths], INCLUDES)
-                          for item in result["data"]]
+        result["data"] = [
+            expand(store, item, [p.removeprefix("data.") for p in paths], INCLUDES) for item in result["data"]
+        ]
     return result, 200
 
 
@@ -109,8 +110,9 @@ def create_session() -> tuple[dict[str, Any], int]:
 def list_sessions() -> Any:
     params = request_params()
     intent = params.text("payment_intent")
-    sessions = [s for s in runtime().store.all("checkout.session")
-                if intent is None or s["payment_intent"] == intent]
+    sessions = [
+        s for s in runtime().store.all("checkout.session") if intent is None or s["payment_intent"] == intent
+    ]
     body, status = _list(params, sessions, "/v1/checkout/sessions")
     return jsonify(body), status
 
@@ -173,8 +175,11 @@ def create_promotion_code() -> tuple[dict[str, Any], int]:
 def list_promotion_codes() -> Any:
     params = request_params()
     code, active = params.text("code"), params.boolean("active")
-    codes = [p for p in runtime().store.all("promotion_code")
-             if (code is None or p["code"].lower() == code.lower()) and active in (None, p["active"])]
+    codes = [
+        p
+        for p in runtime().store.all("promotion_code")
+        if (code is None or p["code"].lower() == code.lower()) and active in (None, p["active"])
+    ]
     body, status = _list(params, codes, "/v1/promotion_codes")
     return jsonify(body), status
 
@@ -183,8 +188,11 @@ def list_promotion_codes() -> Any:
 def list_refunds() -> Any:
     params = request_params()
     charge, intent = params.text("charge"), params.text("payment_intent")
-    refunds = [r for r in runtime().store.all("refund")
-               if charge in (None, r["charge"]) and intent in (None, r["payment_intent"])]
+    refunds = [
+        r
+        for r in runtime().store.all("refund")
+        if charge in (None, r["charge"]) and intent in (None, r["payment_intent"])
+    ]
     body, status = _list(params, refunds, "/v1/refunds")
     return jsonify(body), status
 
@@ -193,8 +201,11 @@ def list_refunds() -> Any:
 def list_disputes() -> Any:
     params = request_params()
     charge, intent = params.text("charge"), params.text("payment_intent")
-    disputes = [d for d in runtime().store.all("dispute")
-                if charge in (None, d["charge"]) and intent in (None, d["payment_intent"])]
+    disputes = [
+        d
+        for d in runtime().store.all("dispute")
+        if charge in (None, d["charge"]) and intent in (None, d["payment_intent"])
+    ]
     body, status = _list(params, disputes, "/v1/disputes")
     return jsonify(body), status
 
@@ -205,9 +216,16 @@ def list_coupons() -> Any:
     return jsonify(body), status
 
 
-RETRIEVABLE = {"payment_intents": "payment_intent", "charges": "charge", "refunds": "refund",
-               "coupons": "coupon", "promotion_codes": "promotion_code", "disputes": "dispute",
-               "products": "product", "events": "event"}
+RETRIEVABLE = {
+    "payment_intents": "payment_intent",
+    "charges": "charge",
+    "refunds": "refund",
+    "coupons": "coupon",
+    "promotion_codes": "promotion_code",
+    "disputes": "dispute",
+    "products": "product",
+    "events": "event",
+}
 
 
 @blueprint.get("/<any(" + ",".join(RETRIEVABLE) + "):collection>/<object_id>")

@@ -34,8 +34,10 @@ def check_safe(api_key: str, production: bool) -> None:
     if production or os.environ.get("COURSEHUB_ENV") == "production":
         raise FakeStripeRefused("The local Stripe stand-in never runs in production configuration.")
     if not api_key.startswith("sk_test_"):
-        raise FakeStripeRefused("The local Stripe stand-in needs a test-mode secret key (sk_test_...); "
-                                "it refuses live keys so no real customer can be charged through it.")
+        raise FakeStripeRefused(
+            "The local Stripe stand-in needs a test-mode secret key (sk_test_...); "
+            "it refuses live keys so no real customer can be charged through it."
+        )
 
 
 @dataclass
@@ -63,11 +65,19 @@ def runtime() -> Runtime:
     return current_app.extensions["stripe_fake"]
 
 
-def create_fake_app(api_key: str = DEFAULT_API_KEY, webhook_url: str | None = None,
-                    webhook_secret: str | None = None, deliver: bool = True, public_url: str | None = None,
-                    store: Store | None = None, deliverer: Deliverer | None = None, attempts: int = 4,
-                    retry_delays: tuple[float, ...] = (0.25, 1.0, 2.0), redirect_wait: float = 10.0,
-                    production: bool = False) -> Flask:
+def create_fake_app(
+    api_key: str = DEFAULT_API_KEY,
+    webhook_url: str | None = None,
+    webhook_secret: str | None = None,
+    deliver: bool = True,
+    public_url: str | None = None,
+    store: Store | None = None,
+    deliverer: Deliverer | None = None,
+    attempts: int = 4,
+    retry_delays: tuple[float, ...] = (0.25, 1.0, 2.0),
+    redirect_wait: float = 10.0,
+    production: bool = False,
+) -> Flask:
     """Build the fake. ``deliver=False`` records events without sending them (tests push them instead).
 
     ``public_url`` is the base of the pay-page links in sessions; without it the request's own host is used.
@@ -80,8 +90,9 @@ def create_fake_app(api_key: str = DEFAULT_API_KEY, webhook_url: str | None = No
     store = store or Store()
     secret = webhook_secret or "whsec_" + secrets.token_hex(24)
     if deliverer is None:
-        deliverer = (HttpDelivery(webhook_url, secret, store.lock, attempts, retry_delays) if deliver
-                     else NoDelivery())
+        deliverer = (
+            HttpDelivery(webhook_url, secret, store.lock, attempts, retry_delays) if deliver else NoDelivery()
+        )
     store.listeners.append(deliverer.submit)
     app = Flask(__name__)
     app.extensions["stripe_fake"] = Runtime(store, deliverer, api_key, secret, public_url, redirect_wait)
@@ -115,9 +126,11 @@ def authenticate() -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, key = header.partition(" ")
     if not header or scheme != "Bearer" or not key.strip():
-        raise authentication("You did not provide an API key. You need to provide your API key in the "
-                             "Authorization header, using Bearer auth (e.g. 'Authorization: Bearer "
-                             "YOUR_SECRET_KEY').")
+        raise authentication(
+            "You did not provide an API key. You need to provide your API key in the "
+            "Authorization header, using Bearer auth (e.g. 'Authorization: Bearer "
+            "YOUR_SECRET_KEY')."
+        )
     key = key.strip()
     if key.startswith(("sk_live_", "rk_live_")):
         raise authentication("The local Stripe stand-in never accepts live-mode keys.")

@@ -57,21 +57,42 @@ def _line_items(store: Store, params: Params) -> tuple[list[dict[str, Any]], lis
         if product_data is None:
             raise missing(price_data.name("product_data"))
         product = {
-            "id": new_id("prod", 14), "object": "product", "active": True, "created": store.now(),
-            "description": product_data.text("description"), "livemode": False,
-            "metadata": product_data.metadata(), "name": product_data.text("name", required=True),
+            "id": new_id("prod", 14),
+            "object": "product",
+            "active": True,
+            "created": store.now(),
+            "description": product_data.text("description"),
+            "livemode": False,
+            "metadata": product_data.metadata(),
+            "name": product_data.text("name", required=True),
         }
         price = {
-            "id": new_id("price"), "object": "price", "active": False, "billing_scheme": "per_unit",
-            "created": store.now(), "currency": currency.lower(), "livemode": False, "metadata": {},
-            "product": product["id"], "recurring": None, "type": "one_time", "unit_amount": unit_amount,
+            "id": new_id("price"),
+            "object": "price",
+            "active": False,
+            "billing_scheme": "per_unit",
+            "created": store.now(),
+            "currency": currency.lower(),
+            "livemode": False,
+            "metadata": {},
+            "product": product["id"],
+            "recurring": None,
+            "type": "one_time",
+            "unit_amount": unit_amount,
             "unit_amount_decimal": str(unit_amount),
         }
         quantity = item.integer("quantity", required=True, minimum=1)
         created += [product, price]
-        lines.append({"id": new_id("li"), "price": price["id"], "quantity": quantity,
-                      "description": product["name"], "unit_amount": unit_amount,
-                      "currency": price["currency"]})
+        lines.append(
+            {
+                "id": new_id("li"),
+                "price": price["id"],
+                "quantity": quantity,
+                "description": product["name"],
+                "unit_amount": unit_amount,
+                "currency": price["currency"],
+            }
+        )
     if len({line["currency"] for line in lines}) > 1:
         raise invalid("All line items must use the same currency.", "line_items")
     return lines, created
@@ -82,8 +103,9 @@ def _discounts(store: Store, params: Params, allow_codes: bool | None, currency:
     if not entries:
         return []
     if allow_codes:
-        raise invalid("You may only specify one of these parameters: allow_promotion_codes, discounts.",
-                      "discounts")
+        raise invalid(
+            "You may only specify one of these parameters: allow_promotion_codes, discounts.", "discounts"
+        )
     if len(entries) > 1:
         raise invalid("You may only specify one discount per Checkout Session.", "discounts")
     entry = entries[0]
@@ -107,8 +129,11 @@ def create_session(store: Store, params: Params, base_url: str) -> dict[str, Any
     now = store.now()
     expires_at = params.integer("expires_at")
     if expires_at is not None and not now + MIN_EXPIRY <= expires_at <= now + MAX_EXPIRY:
-        raise invalid("The `expires_at` timestamp must be between 30 minutes and 24 hours after the Checkout "
-                      "Session is created.", "expires_at")
+        raise invalid(
+            "The `expires_at` timestamp must be between 30 minutes and 24 hours after the Checkout "
+            "Session is created.",
+            "expires_at",
+        )
     email = params.text("customer_email", max_length=800)
     if email is not None and not _EMAIL.match(email):
         raise invalid(f"Invalid email address: {email}", "customer_email", "email_invalid")
@@ -119,16 +144,31 @@ def create_session(store: Store, params: Params, base_url: str) -> dict[str, Any
         currency = lines[0]["currency"]
         session_id = new_id("cs_test", 58)
         session = {
-            "id": session_id, "object": "checkout.session", "allow_promotion_codes": allow_codes,
-            "amount_subtotal": 0, "amount_total": 0, "cancel_url": _url(params, "cancel_url", False),
-            "client_reference_id": params.text("client_reference_id", max_length=200), "created": now,
-            "currency": currency, "customer": None, "customer_details": None, "customer_email": email,
+            "id": session_id,
+            "object": "checkout.session",
+            "allow_promotion_codes": allow_codes,
+            "amount_subtotal": 0,
+            "amount_total": 0,
+            "cancel_url": _url(params, "cancel_url", False),
+            "client_reference_id": params.text("client_reference_id", max_length=200),
+            "created": now,
+            "currency": currency,
+            "customer": None,
+            "customer_details": None,
+            "customer_email": email,
             "discounts": _discounts(store, params, allow_codes, currency),
-            "expires_at": expires_at or now + MAX_EXPIRY, "livemode": False,
-            "metadata": params.metadata(), "mode": "payment", "payment_intent": None,
-            "payment_method_types": ["card"], "payment_status": "unpaid", "status": "open",
-            "success_url": _url(params, "success_url", True), "total_details": None,
-            "ui_mode": "hosted_page", "url": f"{base_url.rstrip('/')}/checkout/pay/{session_id}",
+            "expires_at": expires_at or now + MAX_EXPIRY,
+            "livemode": False,
+            "metadata": params.metadata(),
+            "mode": "payment",
+            "payment_intent": None,
+            "payment_method_types": ["card"],
+            "payment_status": "unpaid",
+            "status": "open",
+            "success_url": _url(params, "success_url", True),
+            "total_details": None,
+            "ui_mode": "hosted_page",
+            "url": f"{base_url.rstrip('/')}/checkout/pay/{session_id}",
             "_lines": lines,
             "_payment_intent_data": {
                 "metadata": pi_data.metadata() if pi_data else {},
@@ -139,8 +179,12 @@ def create_session(store: Store, params: Params, base_url: str) -> dict[str, Any
         params.finish()
         recalculate(store, session)
         if 0 < session["amount_total"] < MIN_CHARGE:
-            raise invalid(f"The Checkout Session's total amount due must add up to at least {MIN_CHARGE} "
-                          f"{currency} minor units.", "line_items", "amount_too_small")
+            raise invalid(
+                f"The Checkout Session's total amount due must add up to at least {MIN_CHARGE} "
+                f"{currency} minor units.",
+                "line_items",
+                "amount_too_small",
+            )
         for obj in created:
             store.add(obj)
         return store.add(session)
@@ -166,19 +210,38 @@ def line_items(store: Store, session: dict[str, Any]) -> list[dict[str, Any]]:
         last = index == len(session["_lines"]) - 1
         share = discount - given if last else (discount * amount // subtotal if subtotal else 0)
         given += share
-        items.append({
-            "id": line["id"], "object": "item", "amount_discount": share, "amount_subtotal": amount,
-            "amount_tax": 0, "amount_total": amount - share, "currency": price["currency"],
-            "description": line["description"], "price": price, "quantity": line["quantity"],
-        })
+        items.append(
+            {
+                "id": line["id"],
+                "object": "item",
+                "amount_discount": share,
+                "amount_subtotal": amount,
+                "amount_tax": 0,
+                "amount_total": amount - share,
+                "currency": price["currency"],
+                "description": line["description"],
+                "price": price,
+                "quantity": line["quantity"],
+            }
+        )
     return items
 
 
-def line_items_page(store: Store, session: dict[str, Any], limit: int | None = None,
-                    starting_after: str | None = None, ending_before: str | None = None) -> dict[str, Any]:
+def line_items_page(
+    store: Store,
+    session: dict[str, Any],
+    limit: int | None = None,
+    starting_after: str | None = None,
+    ending_before: str | None = None,
+) -> dict[str, Any]:
     """Line items keep the order they were given in (unlike other lists, which are newest first)."""
-    return page(line_items(store, session), f"/v1/checkout/sessions/{session['id']}/line_items",
-                limit, starting_after, ending_before)
+    return page(
+        line_items(store, session),
+        f"/v1/checkout/sessions/{session['id']}/line_items",
+        limit,
+        starting_after,
+        ending_before,
+    )
 
 
 def include_line_items(store: Store, session: dict[str, Any]) -> dict[str, Any]:
@@ -203,8 +266,10 @@ def apply_promotion_code(store: Store, session_id: str, code: str) -> dict[str, 
 def open_session(store: Store, session_id: str) -> dict[str, Any]:
     session = store.get("checkout.session", session_id)
     if session["status"] != "open":
-        raise state_error(f"This Checkout Session is no longer open (status: {session['status']}).",
-                          code="checkout_session_not_open")
+        raise state_error(
+            f"This Checkout Session is no longer open (status: {session['status']}).",
+            code="checkout_session_not_open",
+        )
     return session
 
 

@@ -45,9 +45,15 @@ def describe(record: EventRecord) -> dict[str, Any]:
     rt = runtime()
     with rt.store.lock:
         attempts = [dict(attempt) for attempt in record.attempts]
-    return {"id": record.event["id"], "type": record.event["type"], "created": record.event["created"],
-            "body": record.body, "signature": signature_header(record.body, rt.webhook_secret),
-            "delivered": record.delivered, "attempts": attempts}
+    return {
+        "id": record.event["id"],
+        "type": record.event["type"],
+        "created": record.event["created"],
+        "body": record.body,
+        "signature": signature_header(record.body, rt.webhook_secret),
+        "delivered": record.delivered,
+        "attempts": attempts,
+    }
 
 
 def _deliver(records: list[EventRecord]) -> Any:

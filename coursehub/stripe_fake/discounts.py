@@ -32,15 +32,26 @@ def create_coupon(store: Store, params: Params) -> dict[str, Any]:
         raise invalid("You must pass currency when passing amount_off.", "currency")
     duration = params.choice("duration", ("once", "forever", "repeating")) or "once"
     if duration == "repeating":
-        raise invalid("The local Stripe stand-in supports only one-time payments: use duration=once or "
-                      "forever.", "duration")
+        raise invalid(
+            "The local Stripe stand-in supports only one-time payments: use duration=once or forever.",
+            "duration",
+        )
     coupon = {
-        "id": coupon_id, "object": "coupon", "amount_off": amount_off,
-        "currency": currency.lower() if currency else None, "created": store.now(),
-        "duration": duration, "duration_in_months": None, "livemode": False,
-        "max_redemptions": params.integer("max_redemptions", minimum=1), "metadata": params.metadata(),
-        "name": params.text("name", max_length=40), "percent_off": percent_off, "redeem_by": None,
-        "times_redeemed": 0, "valid": True,
+        "id": coupon_id,
+        "object": "coupon",
+        "amount_off": amount_off,
+        "currency": currency.lower() if currency else None,
+        "created": store.now(),
+        "duration": duration,
+        "duration_in_months": None,
+        "livemode": False,
+        "max_redemptions": params.integer("max_redemptions", minimum=1),
+        "metadata": params.metadata(),
+        "name": params.text("name", max_length=40),
+        "percent_off": percent_off,
+        "redeem_by": None,
+        "times_redeemed": 0,
+        "valid": True,
     }
     params.finish()
     with store.lock:
@@ -57,12 +68,23 @@ def create_promotion_code(store: Store, params: Params) -> dict[str, Any]:
     coupon_id = promotion.text("coupon", required=True)
     code = params.text("code", max_length=500) or _random_code()
     record = {
-        "id": new_id("promo"), "object": "promotion_code", "active": params.boolean("active") is not False,
-        "code": code, "created": store.now(), "customer": None, "expires_at": params.integer("expires_at"),
-        "livemode": False, "max_redemptions": params.integer("max_redemptions", minimum=1),
-        "metadata": params.metadata(), "promotion": {"type": "coupon", "coupon": coupon_id},
-        "restrictions": {"currency_options": {}, "first_time_transaction": False, "minimum_amount": None,
-                         "minimum_amount_currency": None},
+        "id": new_id("promo"),
+        "object": "promotion_code",
+        "active": params.boolean("active") is not False,
+        "code": code,
+        "created": store.now(),
+        "customer": None,
+        "expires_at": params.integer("expires_at"),
+        "livemode": False,
+        "max_redemptions": params.integer("max_redemptions", minimum=1),
+        "metadata": params.metadata(),
+        "promotion": {"type": "coupon", "coupon": coupon_id},
+        "restrictions": {
+            "currency_options": {},
+            "first_time_transaction": False,
+            "minimum_amount": None,
+            "minimum_amount_currency": None,
+        },
         "times_redeemed": 0,
     }
     params.finish()
@@ -86,13 +108,15 @@ def check_redeemable(store: Store, promo: dict[str, Any], currency: str, param: 
     coupon = store.get("coupon", promo["promotion"]["coupon"], param)
     expired = promo["expires_at"] is not None and promo["expires_at"] <= store.now()
     used_up = promo["max_redemptions"] is not None and promo["times_redeemed"] >= promo["max_redemptions"]
-    coupon_used_up = (coupon["max_redemptions"] is not None
-                      and coupon["times_redeemed"] >= coupon["max_redemptions"])
+    coupon_used_up = (
+        coupon["max_redemptions"] is not None and coupon["times_redeemed"] >= coupon["max_redemptions"]
+    )
     if not promo["active"] or expired or used_up or coupon_used_up or not coupon["valid"]:
         raise state_error("This promotion code cannot be redeemed.", param, "promotion_code_invalid")
     if coupon["amount_off"] is not None and coupon["currency"] != currency:
-        raise state_error("This promotion code cannot be used with this currency.", param,
-                          "promotion_code_invalid")
+        raise state_error(
+            "This promotion code cannot be used with this currency.", param, "promotion_code_invalid"
+        )
 
 
 def discount_amount(coupon: dict[str, Any], subtotal: int) -> int:

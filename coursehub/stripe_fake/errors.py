@@ -11,8 +11,17 @@ class StripeError(Exception):
     the same key is allowed.
     """
 
-    def __init__(self, status: int, type_: str, message: str, param: str | None = None,
-                 code: str | None = None, *, saved: bool = False, **extra: str):
+    def __init__(
+        self,
+        status: int,
+        type_: str,
+        message: str,
+        param: str | None = None,
+        code: str | None = None,
+        *,
+        saved: bool = False,
+        **extra: str,
+    ):
         super().__init__(message)
         self.status = status
         self.type = type_
@@ -23,8 +32,15 @@ class StripeError(Exception):
         self.extra = extra
 
     def body(self) -> dict:
-        return {"error": {"type": self.type, "message": self.message, "param": self.param,
-                          "code": self.code, **self.extra}}
+        return {
+            "error": {
+                "type": self.type,
+                "message": self.message,
+                "param": self.param,
+                "code": self.code,
+                **self.extra,
+            }
+        }
 
 
 def invalid(message: str, param: str | None = None, code: str | None = "parameter_invalid") -> StripeError:
@@ -32,19 +48,26 @@ def invalid(message: str, param: str | None = None, code: str | None = "paramete
 
 
 def missing(param: str) -> StripeError:
-    return StripeError(400, "invalid_request_error", f"Missing required param: {param}.", param,
-                       "parameter_missing")
+    return StripeError(
+        400, "invalid_request_error", f"Missing required param: {param}.", param, "parameter_missing"
+    )
 
 
 def unknown(param: str) -> StripeError:
-    return StripeError(400, "invalid_request_error",
-                       f"Received unknown parameter: {param}. (The local Stripe stand-in implements only "
-                       "the parameters CourseHub sends.)", param, "parameter_unknown")
+    return StripeError(
+        400,
+        "invalid_request_error",
+        f"Received unknown parameter: {param}. (The local Stripe stand-in implements only "
+        "the parameters CourseHub sends.)",
+        param,
+        "parameter_unknown",
+    )
 
 
 def not_found(kind: str, object_id: str, param: str | None = "id") -> StripeError:
-    return StripeError(404, "invalid_request_error", f"No such {kind}: '{object_id}'", param,
-                       "resource_missing")
+    return StripeError(
+        404, "invalid_request_error", f"No such {kind}: '{object_id}'", param, "resource_missing"
+    )
 
 
 def state_error(message: str, param: str | None = None, code: str | None = None) -> StripeError:
@@ -57,14 +80,24 @@ def authentication(message: str) -> StripeError:
 
 
 def card_declined() -> StripeError:
-    return StripeError(402, "card_error", "Your card was declined.", None, "card_declined",
-                       saved=True, decline_code="generic_decline")
+    return StripeError(
+        402,
+        "card_error",
+        "Your card was declined.",
+        None,
+        "card_declined",
+        saved=True,
+        decline_code="generic_decline",
+    )
 
 
 def idempotency_mismatch(key: str, reason: str) -> StripeError:
-    return StripeError(400, "idempotency_error",
-                       f"Keys for idempotent requests can only be used {reason}. Try using a key other "
-                       f"than '{key}' if you meant to execute a different request.")
+    return StripeError(
+        400,
+        "idempotency_error",
+        f"Keys for idempotent requests can only be used {reason}. Try using a key other "
+        f"than '{key}' if you meant to execute a different request.",
+    )
 
 
 def unrecognized_url(method: str, path: str) -> StripeError:

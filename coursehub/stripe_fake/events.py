@@ -78,8 +78,15 @@ class HttpDelivery:
     Jobs due at the same moment go out in submission order, so a reversed batch arrives reversed.
     """
 
-    def __init__(self, url: str | None, secret: str, lock: threading.RLock, attempts: int = 4,
-                 retry_delays: tuple[float, ...] = (0.25, 1.0, 2.0), timeout: float = 5.0):
+    def __init__(
+        self,
+        url: str | None,
+        secret: str,
+        lock: threading.RLock,
+        attempts: int = 4,
+        retry_delays: tuple[float, ...] = (0.25, 1.0, 2.0),
+        timeout: float = 5.0,
+    ):
         if attempts < 1 or not retry_delays:
             raise ValueError("delivery needs at least one attempt and one retry delay")
         self.url = url
@@ -178,8 +185,16 @@ class HttpDelivery:
             except (OSError, http.client.HTTPException) as exc:
                 error = f"{type(exc).__name__}: {exc}"
         with self._record_lock:
-            job.record.attempts.append({"attempt": job.attempt, "at": time.time(), "url": url,
-                                        "status": status, "error": error, "signature": header})
+            job.record.attempts.append(
+                {
+                    "attempt": job.attempt,
+                    "at": time.time(),
+                    "url": url,
+                    "status": status,
+                    "error": error,
+                    "signature": header,
+                }
+            )
         return status is not None and 200 <= status < 300
 
 
@@ -190,10 +205,18 @@ def _post(url: str, body: str, header: str, timeout: float) -> int:
     connection = connection_class(parts.hostname or "127.0.0.1", parts.port, timeout=timeout)
     try:
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        connection.request("POST", path, body=body.encode(), headers={
-            "Content-Type": "application/json; charset=utf-8", "Stripe-Signature": header,
-            "User-Agent": USER_AGENT, "Cache-Control": "no-cache", "Accept": "*/*; q=0.5, application/xml",
-        })
+        connection.request(
+            "POST",
+            path,
+            body=body.encode(),
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "Stripe-Signature": header,
+                "User-Agent": USER_AGENT,
+                "Cache-Control": "no-cache",
+                "Accept": "*/*; q=0.5, application/xml",
+            },
+        )
         response = connection.getresponse()
         response.read()
         return response.status

@@ -85,8 +85,11 @@ class Params:
         if not isinstance(value, str):
             raise invalid(f"Invalid string: {self.name(key)}", self.name(key))
         if len(value) > max_length:
-            raise invalid(f"Invalid string: {self.name(key)} must be at most {max_length} characters",
-                          self.name(key), "string_length_exceeds_maximum")
+            raise invalid(
+                f"Invalid string: {self.name(key)} must be at most {max_length} characters",
+                self.name(key),
+                "string_length_exceeds_maximum",
+            )
         return value
 
     def integer(self, key: str, required: bool = False, minimum: int | None = None) -> int | None:
@@ -168,8 +171,11 @@ class Params:
             if not isinstance(meta_value, str):
                 raise invalid(f"Invalid string: {param}", param)
             if len(meta_key) > METADATA_KEY_MAX or len(meta_value) > METADATA_VALUE_MAX:
-                raise invalid(f"Invalid {param}: keys are at most {METADATA_KEY_MAX} characters and "
-                              f"values at most {METADATA_VALUE_MAX}", param)
+                raise invalid(
+                    f"Invalid {param}: keys are at most {METADATA_KEY_MAX} characters and "
+                    f"values at most {METADATA_VALUE_MAX}",
+                    param,
+                )
         return {meta_key: meta_value for meta_key, meta_value in value.items() if meta_value != ""}
 
     def ignore(self, *keys: str) -> None:

@@ -18,8 +18,24 @@ from coursehub.stripe_fake.app import runtime
 from coursehub.stripe_fake.errors import StripeError
 
 blueprint = Blueprint("stripe_fake_pay", __name__)
-ZERO_DECIMAL = {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv",
-                "xaf", "xof", "xpf"}
+ZERO_DECIMAL = {
+    "bif",
+    "clp",
+    "djf",
+    "gnf",
+    "jpy",
+    "kmf",
+    "krw",
+    "mga",
+    "pyg",
+    "rwf",
+    "ugx",
+    "vnd",
+    "vuv",
+    "xaf",
+    "xof",
+    "xpf",
+}
 
 PAGE = """<!doctype html>
 <html lang="en">
@@ -95,8 +111,14 @@ def _render(session_id: str, error: str | None = None, status: int = 200) -> Any
         if session["discounts"] and session["discounts"][0]["promotion_code"]:
             code = store.get("promotion_code", session["discounts"][0]["promotion_code"])["code"]
         html = render_template_string(
-            PAGE, session=session, items=items, error=error, code=code,
-            discount=session["total_details"]["amount_discount"], money=_money(session["currency"]))
+            PAGE,
+            session=session,
+            items=items,
+            error=error,
+            code=code,
+            discount=session["total_details"]["amount_discount"],
+            money=_money(session["currency"]),
+        )
     return html, status, {"Content-Type": "text/html; charset=utf-8"}
 
 

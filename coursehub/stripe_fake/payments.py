@@ -16,38 +16,88 @@ from coursehub.stripe_fake.errors import card_declined, invalid, missing, state_
 from coursehub.stripe_fake.forms import Params
 from coursehub.stripe_fake.state import EventRecord, Store, new_id
 
-CARD = {"type": "card", "card": {"brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2034,
-                                 "country": "US", "funding": "credit"}}
-BANK = {"type": "us_bank_account", "us_bank_account": {"bank_name": "STRIPE TEST BANK", "last4": "6789",
-                                                       "account_type": "checking"}}
-DISPUTE_REASONS = ("fraudulent", "product_not_received", "product_unacceptable", "duplicate",
-                   "credit_not_processed", "general", "unrecognized", "subscription_canceled")
+CARD = {
+    "type": "card",
+    "card": {
+        "brand": "visa",
+        "last4": "4242",
+        "exp_month": 12,
+        "exp_year": 2034,
+        "country": "US",
+        "funding": "credit",
+    },
+}
+BANK = {
+    "type": "us_bank_account",
+    "us_bank_account": {"bank_name": "STRIPE TEST BANK", "last4": "6789", "account_type": "checking"},
+}
+DISPUTE_REASONS = (
+    "fraudulent",
+    "product_not_received",
+    "product_unacceptable",
+    "duplicate",
+    "credit_not_processed",
+    "general",
+    "unrecognized",
+    "subscription_canceled",
+)
 
 
 def _payment(store: Store, session: dict[str, Any], delayed: bool) -> tuple[dict[str, Any], dict[str, Any]]:
     pi_id, charge_id = new_id("pi"), new_id("ch")
     amount, email = session["amount_total"], session["customer_email"]
     pi_data = session["_payment_intent_data"]
-    intent = store.add({
-        "id": pi_id, "object": "payment_intent", "amount": amount, "amount_capturable": 0,
-        "amount_received": 0 if delayed else amount, "canceled_at": None, "capture_method": "automatic",
-        "client_secret": f"{pi_id}_secret_{secrets.token_hex(12)}", "confirmation_method": "automatic",
-        "created": store.now(), "currency": session["currency"], "customer": None,
-        "description": pi_data["description"], "last_payment_error": None, "latest_charge": charge_id,
-        "livemode": False, "metadata": dict(pi_data["metadata"]),
-        "payment_method_types": ["us_bank_account" if delayed else "card"], "receipt_email": email,
-        "status": "processing" if delayed else "succeeded",
-    })
-    charge = store.add({
-        "id": charge_id, "object": "charge", "amount": amount, "amount_captured": amount,
-        "amount_refunded": 0, "balance_transaction": None, "billing_details": {"email": email, "name": None},
-        "captured": True,
-        "created": store.now(), "currency": session["currency"], "customer": None,
-        "description": pi_data["description"], "disputed": False, "failure_code": None,
-        "failure_message": None, "livemode": False, "metadata": {}, "paid": not delayed,
-        "payment_intent": pi_id, "payment_method_details": dict(BANK if delayed else CARD),
-        "receipt_email": email, "refunded": False, "status": "pending" if delayed else "succeeded",
-    })
+    intent = store.add(
+        {
+            "id": pi_id,
+            "object": "payment_intent",
+            "amount": amount,
+            "amount_capturable": 0,
+            "amount_received": 0 if delayed else amount,
+            "canceled_at": None,
+            "capture_method": "automatic",
+            "client_secret": f"{pi_id}_secret_{secrets.token_hex(12)}",
+            "confirmation_method": "automatic",
+            "created": store.now(),
+            "currency": session["currency"],
+            "customer": None,
+            "description": pi_data["description"],
+            "last_payment_error": None,
+            "latest_charge": charge_id,
+            "livemode": False,
+            "metadata": dict(pi_data["metadata"]),
+            "payment_method_types": ["us_bank_account" if delayed else "card"],
+            "receipt_email": email,
+            "status": "processing" if delayed else "succeeded",
+        }
+    )
+    charge = store.add(
+        {
+            "id": charge_id,
+            "object": "charge",
+            "amount": amount,
+            "amount_captured": amount,
+            "amount_refunded": 0,
+            "balance_transaction": None,
+            "billing_details": {"email": email, "name": None},
+            "captured": True,
+            "created": store.now(),
+            "currency": session["currency"],
+            "customer": None,
+            "description": pi_data["description"],
+            "disputed": False,
+            "failure_code": None,
+            "failure_message": None,
+            "livemode": False,
+            "metadata": {},
+            "paid": not delayed,
+            "payment_intent": pi_id,
+            "payment_method_details": dict(BANK if delayed else CARD),
+            "receipt_email": email,
+            "refunded": False,
+            "status": "pending" if delayed else "succeeded",
+        }
+    )
     return intent, charge
 
 
@@ -88,11 +138,18 @@ def settle_async(store: Store, session_id: str, succeeded: bool) -> dict[str, An
             session["payment_status"] = "paid"
             event_type = "checkout.session.async_payment_succeeded"
         else:
-            failure = {"code": "payment_method_provider_decline", "message": "The bank declined the payment.",
-                       "type": "card_error"}
+            failure = {
+                "code": "payment_method_provider_decline",
+                "message": "The bank declined the payment.",
+                "type": "card_error",
+            }
             intent.update(status="requires_payment_method", last_payment_error=failure)
-            charge.update(status="failed", paid=False, failure_code="insufficient_funds",
-                          failure_message="The bank account has insufficient funds.")
+            charge.update(
+                status="failed",
+                paid=False,
+                failure_code="insufficient_funds",
+                failure_message="The bank account has insufficient funds.",
+            )
             event_type = "checkout.session.async_payment_failed"
         store.emit(event_type, session)
         return session
@@ -115,26 +172,45 @@ def create_refund(store: Store, params: Params, request: dict[str, Any]) -> dict
             charge_id = intent["latest_charge"]
         charge = store.get("charge", charge_id or "", "charge")
         if charge["status"] != "succeeded":
-            raise state_error(f"Charge {charge['id']} has not succeeded, so it cannot be refunded.",
-                              "charge", "charge_not_refundable")
+            raise state_error(
+                f"Charge {charge['id']} has not succeeded, so it cannot be refunded.",
+                "charge",
+                "charge_not_refundable",
+            )
         disputes = [d for d in store.all("dispute") if d["charge"] == charge["id"]]
         if any(d["status"] != "won" for d in disputes):
-            raise state_error(f"Charge {charge['id']} has been charged back; cannot issue a refund.",
-                              "charge", "charge_disputed")
+            raise state_error(
+                f"Charge {charge['id']} has been charged back; cannot issue a refund.",
+                "charge",
+                "charge_disputed",
+            )
         remaining = charge["amount"] - charge["amount_refunded"]
         if remaining == 0:
-            raise state_error(f"Charge {charge['id']} has already been refunded.", "charge",
-                              "charge_already_refunded")
+            raise state_error(
+                f"Charge {charge['id']} has already been refunded.", "charge", "charge_already_refunded"
+            )
         amount = remaining if amount is None else amount
         if amount > remaining:
-            raise state_error(f"Refund amount ({amount}) is greater than unrefunded amount on charge "
-                              f"({remaining}).", "amount", "amount_too_large")
-        refund = store.add({
-            "id": new_id("re"), "object": "refund", "amount": amount, "balance_transaction": None,
-            "charge": charge["id"], "created": store.now(), "currency": charge["currency"],
-            "metadata": metadata, "payment_intent": charge["payment_intent"], "reason": reason,
-            "status": "succeeded",
-        })
+            raise state_error(
+                f"Refund amount ({amount}) is greater than unrefunded amount on charge ({remaining}).",
+                "amount",
+                "amount_too_large",
+            )
+        refund = store.add(
+            {
+                "id": new_id("re"),
+                "object": "refund",
+                "amount": amount,
+                "balance_transaction": None,
+                "charge": charge["id"],
+                "created": store.now(),
+                "currency": charge["currency"],
+                "metadata": metadata,
+                "payment_intent": charge["payment_intent"],
+                "reason": reason,
+                "status": "succeeded",
+            }
+        )
         charge["amount_refunded"] += amount
         charge["refunded"] = charge["amount_refunded"] == charge["amount"]
         store.emit("charge.refunded", charge, request)
@@ -157,14 +233,29 @@ def open_dispute(store: Store, charge_id: str, params: Params) -> dict[str, Any]
         if not 0 < amount <= disputable:
             raise state_error(f"A dispute can be for at most the unrefunded amount ({disputable}).", "amount")
         now = store.now()
-        dispute = store.add({
-            "id": new_id("dp"), "object": "dispute", "amount": amount, "balance_transactions": [],
-            "charge": charge_id, "created": now, "currency": charge["currency"],
-            "evidence_details": {"due_by": now + 7 * 86400, "has_evidence": False, "past_due": False,
-                                 "submission_count": 0},
-            "is_charge_refundable": False, "livemode": False, "metadata": {},
-            "payment_intent": charge["payment_intent"], "reason": reason, "status": "needs_response",
-        })
+        dispute = store.add(
+            {
+                "id": new_id("dp"),
+                "object": "dispute",
+                "amount": amount,
+                "balance_transactions": [],
+                "charge": charge_id,
+                "created": now,
+                "currency": charge["currency"],
+                "evidence_details": {
+                    "due_by": now + 7 * 86400,
+                    "has_evidence": False,
+                    "past_due": False,
+                    "submission_count": 0,
+                },
+                "is_charge_refundable": False,
+                "livemode": False,
+                "metadata": {},
+                "payment_intent": charge["payment_intent"],
+                "reason": reason,
+                "status": "needs_response",
+            }
+        )
         charge["disputed"] = True
         store.emit("charge.dispute.created", dispute)
         return dispute

@@ -42,10 +42,19 @@ class FakeStripe:
     attribute of the same name. ``port=0`` picks a free port.
     """
 
-    def __init__(self, api_key: str = DEFAULT_API_KEY, webhook_url: str | None = None,
-                 webhook_secret: str | None = None, host: str = "127.0.0.1", port: int = 0,
-                 deliver: bool = True, production: bool = False, attempts: int = 4,
-                 retry_delays: tuple[float, ...] = (0.25, 1.0, 2.0), redirect_wait: float = 10.0):
+    def __init__(
+        self,
+        api_key: str = DEFAULT_API_KEY,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        deliver: bool = True,
+        production: bool = False,
+        attempts: int = 4,
+        retry_delays: tuple[float, ...] = (0.25, 1.0, 2.0),
+        redirect_wait: float = 10.0,
+    ):
         check_safe(api_key, production)
         _check_loopback(host)
         self.api_key = api_key
@@ -53,8 +62,13 @@ class FakeStripe:
         self.host = host
         self.port = port
         self.store = Store()
-        self._options = {"webhook_url": webhook_url, "deliver": deliver, "attempts": attempts,
-                         "retry_delays": retry_delays, "redirect_wait": redirect_wait}
+        self._options = {
+            "webhook_url": webhook_url,
+            "deliver": deliver,
+            "attempts": attempts,
+            "retry_delays": retry_delays,
+            "redirect_wait": redirect_wait,
+        }
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._runtime: Runtime | None = None
@@ -88,14 +102,20 @@ class FakeStripe:
             return self
         server = make_server(self.host, self.port, None, threaded=True, request_handler=_QuietHandler)
         base = f"http://{f'[{self.host}]' if ':' in self.host else self.host}:{server.server_port}"
-        app = create_fake_app(self.api_key, webhook_secret=self.webhook_secret, public_url=base,
-                              store=self.store, **self._options)
+        app = create_fake_app(
+            self.api_key,
+            webhook_secret=self.webhook_secret,
+            public_url=base,
+            store=self.store,
+            **self._options,
+        )
         server.app = app
         self._runtime = app.extensions["stripe_fake"]
         self._server = server
         # A short poll interval keeps stop() quick; shutdown() waits for the loop's next poll.
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="stripe-fake-http", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="stripe-fake-http", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -117,6 +137,7 @@ class FakeStripe:
     def __enter__(self) -> FakeStripe:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()

@@ -44,8 +44,9 @@ class EventRecord:
 
     @property
     def delivered(self) -> bool:
-        return any(attempt["status"] is not None and 200 <= attempt["status"] < 300
-                   for attempt in self.attempts)
+        return any(
+            attempt["status"] is not None and 200 <= attempt["status"] < 300 for attempt in self.attempts
+        )
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,9 @@ class Store:
         with self.lock:
             return [obj for obj in reversed(self.objects.values()) if obj["object"] == object_type]
 
-    def emit(self, event_type: str, obj: dict[str, Any],
-             request: dict[str, Any] | None = None) -> EventRecord:
+    def emit(
+        self, event_type: str, obj: dict[str, Any], request: dict[str, Any] | None = None
+    ) -> EventRecord:
         """Record an event with a snapshot of ``obj`` as it is now, then hand it to the delivery listeners."""
         with self.lock:
             event = {
@@ -169,8 +171,13 @@ def _expand_into(store: Store, node: Any, parts: list[str], path: str, includes:
         _expand_into(store, value, rest, path, includes)
 
 
-def page(items: list[dict[str, Any]], url: str, limit: int | None, starting_after: str | None,
-         ending_before: str | None) -> dict[str, Any]:
+def page(
+    items: list[dict[str, Any]],
+    url: str,
+    limit: int | None,
+    starting_after: str | None,
+    ending_before: str | None,
+) -> dict[str, Any]:
     """One page of a newest-first list, with ``has_more`` so stripe's ``auto_paging_iter()`` can walk it."""
     limit = 10 if limit is None else limit
     if not 1 <= limit <= 100:
@@ -178,15 +185,17 @@ def page(items: list[dict[str, Any]], url: str, limit: int | None, starting_afte
     ids = [item["id"] for item in items]
     if starting_after is not None:
         if starting_after not in ids:
-            raise invalid(f"Invalid starting_after: no such object '{starting_after}' in this list",
-                          "starting_after")
-        rest = items[ids.index(starting_after) + 1:]
+            raise invalid(
+                f"Invalid starting_after: no such object '{starting_after}' in this list", "starting_after"
+            )
+        rest = items[ids.index(starting_after) + 1 :]
         chosen, has_more = rest[:limit], len(rest) > limit
     elif ending_before is not None:
         if ending_before not in ids:
-            raise invalid(f"Invalid ending_before: no such object '{ending_before}' in this list",
-                          "ending_before")
-        before = items[:ids.index(ending_before)]
+            raise invalid(
+                f"Invalid ending_before: no such object '{ending_before}' in this list", "ending_before"
+            )
+        before = items[: ids.index(ending_before)]
         chosen, has_more = before[-limit:], len(before) > limit
     else:
         chosen, has_more = items[:limit], len(items) > limit

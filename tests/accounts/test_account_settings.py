@@ -14,8 +14,10 @@ def test_the_account_page_needs_a_login(client):
 def test_change_password_needs_the_current_one(app, auth):
     user = make_user(app)
     auth.login(user.email, user.password)
-    response = auth.post("/account/password", {"current_password": "wrong one!!", "password": NEW_PASSWORD,
-                                               "confirm": NEW_PASSWORD})
+    response = auth.post(
+        "/account/password",
+        {"current_password": "wrong one!!", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert "Your current password is not right." in page_text(response)
     auth.logout()
     assert auth.login(user.email, user.password).status_code == 302
@@ -27,8 +29,11 @@ def test_change_password_keeps_this_session_and_ends_the_others(app, client, aut
     AuthActions(other).login(user.email, user.password)
     auth.login(user.email, user.password)
 
-    response = auth.post("/account/password", {"current_password": user.password, "password": NEW_PASSWORD,
-                                               "confirm": NEW_PASSWORD}, follow_redirects=True)
+    response = auth.post(
+        "/account/password",
+        {"current_password": user.password, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        follow_redirects=True,
+    )
 
     assert "Other devices have been logged out" in page_text(response)
     assert client.get("/account").status_code == 200
@@ -40,8 +45,9 @@ def test_change_email_waits_for_the_new_address_to_confirm(app, client, auth, ma
     user = make_user(app, email="old@example.com")
     auth.login(user.email, user.password)
 
-    response = auth.post("/account/email", {"email": "New@Example.com", "password": user.password},
-                         follow_redirects=True)
+    response = auth.post(
+        "/account/email", {"email": "New@Example.com", "password": user.password}, follow_redirects=True
+    )
     assert "We sent a confirmation link to new@example.com" in page_text(response)
     with app.app_context():
         assert services.find_user_by_email("old@example.com") is not None
@@ -63,8 +69,9 @@ def test_change_email_to_a_taken_address_reveals_nothing_and_sends_nothing(app, 
     user = make_user(app)
     taken = make_user(app)
     auth.login(user.email, user.password)
-    response = auth.post("/account/email", {"email": taken.email, "password": user.password},
-                         follow_redirects=True)
+    response = auth.post(
+        "/account/email", {"email": taken.email, "password": user.password}, follow_redirects=True
+    )
     assert f"We sent a confirmation link to {taken.email}" in page_text(response)
     assert mailbox.to(taken.email) == []
 

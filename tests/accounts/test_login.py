@@ -53,18 +53,30 @@ def test_remember_me_sets_a_secure_long_lived_cookie_only_when_asked(app, client
 def test_next_is_followed_when_it_is_a_path_on_this_site(app, client, auth):
     user = make_user(app)
     token = auth.csrf_token()
-    response = client.post("/login?next=/account", data={"email": user.email, "password": user.password,
-                                                         "csrf_token": token})
+    response = client.post(
+        "/login?next=/account", data={"email": user.email, "password": user.password, "csrf_token": token}
+    )
     assert response.headers["Location"] == "/account"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "/\\evil.example",
-                                    "javascript:alert(1)", "http:/evil.example"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil.example",
+    ],
+)
 def test_next_never_leaves_the_site(app, client, auth, target):
     user = make_user(app)
     token = auth.csrf_token()
-    response = client.post("/login", query_string={"next": target},
-                           data={"email": user.email, "password": user.password, "csrf_token": token})
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"email": user.email, "password": user.password, "csrf_token": token},
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 

@@ -50,9 +50,12 @@ def test_an_expired_reset_link_is_refused(app, client):
         from coursehub.core.extensions import db
 
         stored = db.session.get(User, user.id)
-        token = tokens.issue(tokens.RESET_PASSWORD,
-                             {"uid": user.id, "fp": tokens.fingerprint(stored.password_hash)},
-                             app.config["RESET_PASSWORD_MAX_AGE"], now=time.time() - 3601)
+        token = tokens.issue(
+            tokens.RESET_PASSWORD,
+            {"uid": user.id, "fp": tokens.fingerprint(stored.password_hash)},
+            app.config["RESET_PASSWORD_MAX_AGE"],
+            now=time.time() - 3601,
+        )
     response = client.get(f"/reset-password/{token}", follow_redirects=True)
     assert "That reset link has expired" in page_text(response)
 

@@ -10,8 +10,10 @@ PASSWORD = "a long enough password"
 
 
 def sign_up(auth, email="ada@example.com", name="Ada", password=PASSWORD, confirm=None):
-    return auth.post("/signup", {"display_name": name, "email": email, "password": password,
-                                 "confirm": confirm or password})
+    return auth.post(
+        "/signup",
+        {"display_name": name, "email": email, "password": password, "confirm": confirm or password},
+    )
 
 
 def count_users(app, email):
@@ -72,8 +74,9 @@ def test_sign_up_refuses_an_invalid_email(app, auth):
 def test_an_expired_verification_link_verifies_nothing(app, client):
     user = make_user(app, verified=False)
     with app.test_request_context():
-        token = tokens.issue(tokens.VERIFY_EMAIL, {"uid": user.id, "email": user.email}, 60,
-                             now=time.time() - 3600)
+        token = tokens.issue(
+            tokens.VERIFY_EMAIL, {"uid": user.id, "email": user.email}, 60, now=time.time() - 3600
+        )
     response = client.get(f"/verify-email/{token}", follow_redirects=True)
     assert "That confirmation link has expired" in page_text(response)
     with app.app_context():

@@ -15,8 +15,11 @@ def stripe_fake():
 
 @pytest.fixture
 def app_settings(stripe_fake):
-    return {"STRIPE_SECRET_KEY": API_KEY, "STRIPE_API_BASE": stripe_fake.base_url,
-            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET}
+    return {
+        "STRIPE_SECRET_KEY": API_KEY,
+        "STRIPE_API_BASE": stripe_fake.base_url,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+    }
 
 
 @pytest.fixture

@@ -65,9 +65,12 @@ class Shop:
         return [StripeEventCopy(e["id"], e["type"], e["body"], e["signature"]) for e in listing["data"]]
 
     def deliver(self, event: StripeEventCopy, signature: str | None = None, body: str | None = None):
-        return self.client.post("/stripe/webhook", data=body if body is not None else event.body,
-                                content_type="application/json",
-                                headers={"Stripe-Signature": signature or event.signature})
+        return self.client.post(
+            "/stripe/webhook",
+            data=body if body is not None else event.body,
+            content_type="application/json",
+            headers={"Stripe-Signature": signature or event.signature},
+        )
 
     def deliver_all(self, type_: str | None = None) -> list[int]:
         return [self.deliver(event).status_code for event in self.events(type_)]

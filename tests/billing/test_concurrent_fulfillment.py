@@ -37,15 +37,20 @@ def test_twenty_concurrent_fulfillments_grant_once(committed_app, stripe_fake):
     course = make_course(app, preview=())
     product_id = make_product(app, [course], slug=course.slug, price=4900)
     with app.test_request_context():
-        pay_url = start_checkout(db.session.get(User, user.id), db.session.get(Product, product_id),
-                                 "http://school.test/checkout/success", "http://school.test/")
+        pay_url = start_checkout(
+            db.session.get(User, user.id),
+            db.session.get(Product, product_id),
+            "http://school.test/checkout/success",
+            "http://school.test/",
+        )
         db.session.commit()
     requests.post(pay_url, data={"action": "pay"}, allow_redirects=False, timeout=10)
     session_id = pay_url.rsplit("/", 1)[1]
 
     barrier, errors = threading.Barrier(CALLERS), []
-    threads = [threading.Thread(target=fulfil, args=(app, session_id, barrier, errors))
-               for _ in range(CALLERS)]
+    threads = [
+        threading.Thread(target=fulfil, args=(app, session_id, barrier, errors)) for _ in range(CALLERS)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

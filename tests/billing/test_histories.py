@@ -56,17 +56,21 @@ fates = st.one_of(
     st.tuples(partial, partial).map(lambda amounts: (amounts, None)),
     st.sampled_from(["open", "won", "lost"]).map(lambda outcome: ((), outcome)),
 )
-histories = st.lists(st.tuples(st.sampled_from(list(PRICES)), fates), min_size=1, max_size=3,
-                     unique_by=lambda plan: plan[0])
+histories = st.lists(
+    st.tuples(st.sampled_from(list(PRICES)), fates), min_size=1, max_size=3, unique_by=lambda plan: plan[0]
+)
 
 
 @pytest.fixture
 def catalog(app):
     one, two = make_course(app, preview=()), make_course(app, preview=())
-    ids = {"one": make_product(app, [one], slug=one.slug, price=PRICES["one"]),
-           "two": make_product(app, [two], slug=two.slug, price=PRICES["two"]),
-           "both": make_product(app, [one, two], slug=f"{one.slug}-and-{two.slug}", price=PRICES["both"],
-                                bundle=True)}
+    ids = {
+        "one": make_product(app, [one], slug=one.slug, price=PRICES["one"]),
+        "two": make_product(app, [two], slug=two.slug, price=PRICES["two"]),
+        "both": make_product(
+            app, [one, two], slug=f"{one.slug}-and-{two.slug}", price=PRICES["both"], bundle=True
+        ),
+    }
     return ids, {"one": [one.id], "two": [two.id], "both": [one.id, two.id]}
 
 
@@ -76,8 +80,12 @@ def run_history(app, shop, product_ids, plans) -> tuple[int, list[Purchase]]:
     for product, (refunds, dispute) in plans:
         purchase = Purchase(product)
         with app.test_request_context():
-            url = start_checkout(db.session.get(User, user.id), db.session.get(Product, product_ids[product]),
-                                 "http://school.test/checkout/success", "http://school.test/")
+            url = start_checkout(
+                db.session.get(User, user.id),
+                db.session.get(Product, product_ids[product]),
+                "http://school.test/checkout/success",
+                "http://school.test/",
+            )
             db.session.commit()
         requests.post(url, data={"action": "pay"}, allow_redirects=False, timeout=10)
         purchase.session_id = shop.session_id(url)
@@ -133,8 +141,10 @@ def test_access_and_money_follow_the_history_whatever_the_delivery(app, shop, ca
         for course_id in course_ids[purchase.product]:
             expected[(course_id, source)] = purchase.expected_status
     with app.app_context():
-        rows = {(row.course_id, row.source): row.status for row in db.session.scalars(
-            select(Entitlement).where(Entitlement.user_id == user_id))}
+        rows = {
+            (row.course_id, row.source): row.status
+            for row in db.session.scalars(select(Entitlement).where(Entitlement.user_id == user_id))
+        }
         order_ids = [order.id for order in db.session.scalars(select(Order).where(Order.user_id == user_id))]
         money = Counter()
         for entry in db.session.scalars(select(LedgerEntry).where(LedgerEntry.order_id.in_(order_ids))):

@@ -39,8 +39,9 @@ def test_buy_pay_and_the_webhook_opens_the_course(app, auth, shop, course, mailb
     assert f"Order number: {order.id}" in body and "$49" in body and "Pelvic Basics" in body
 
 
-def test_the_success_page_fulfils_when_the_webhook_is_late_and_both_grant_once(app, auth, shop, course,
-                                                                               mailbox):
+def test_the_success_page_fulfils_when_the_webhook_is_late_and_both_grant_once(
+    app, auth, shop, course, mailbox
+):
     user = make_user(app)
     auth.login(user.email, user.password)
     pay_url = shop.checkout(course.slug)
@@ -148,7 +149,8 @@ def test_a_bundle_buyer_who_owns_a_course_is_told_before_paying(app, auth, shop,
 
 def test_a_stripe_error_becomes_a_message_on_the_course_page(app, auth, shop, course):
     app.extensions["coursehub.stripe"] = __import__("stripe").StripeClient(
-        "sk_live_not_allowed_here", base_addresses={"api": shop.fake.base_url}, max_network_retries=0)
+        "sk_live_not_allowed_here", base_addresses={"api": shop.fake.base_url}, max_network_retries=0
+    )
     user = make_user(app)
     auth.login(user.email, user.password)
     response = shop.buy(f"/courses/{course.slug}/buy", f"/courses/{course.slug}")
@@ -169,8 +171,10 @@ def test_cancel_comes_back_to_the_course_with_a_message(app, auth, shop, course)
 
 def test_a_promotion_code_is_honoured_and_what_was_paid_is_recorded(app, auth, shop, course, mailbox):
     coupon = shop.http.post(f"{shop.fake.base_url}/v1/coupons", data={"percent_off": "20"}).json()
-    shop.http.post(f"{shop.fake.base_url}/v1/promotion_codes",
-                   data={"promotion[type]": "coupon", "promotion[coupon]": coupon["id"], "code": "SPRING20"})
+    shop.http.post(
+        f"{shop.fake.base_url}/v1/promotion_codes",
+        data={"promotion[type]": "coupon", "promotion[coupon]": coupon["id"], "code": "SPRING20"},
+    )
     user = make_user(app)
     auth.login(user.email, user.password)
     pay_url = shop.checkout(course.slug)

@@ -66,12 +66,15 @@ def test_asking_for_more_than_remains_is_refused_with_a_clear_message(app, runne
     assert refunds_at_stripe(shop) == 1
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["orders", "refund", "999999"], "no order 999999"),
-    (["orders", "refund", "{id}", "--amount", "ten"], "is not an amount"),
-    (["orders", "refund", "{id}", "--amount", "1.005"], "at most two decimals"),
-    (["orders", "refund", "{id}", "--amount", "-3"], "must be positive"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["orders", "refund", "999999"], "no order 999999"),
+        (["orders", "refund", "{id}", "--amount", "ten"], "is not an amount"),
+        (["orders", "refund", "{id}", "--amount", "1.005"], "at most two decimals"),
+        (["orders", "refund", "{id}", "--amount", "-3"], "must be positive"),
+    ],
+)
 def test_bad_refund_input_exits_2_with_one_line(app, runner, bought, args, message):
     result = runner.invoke(args=[a.format(id=bought.id) for a in args])
     assert result.exit_code == 2

@@ -35,8 +35,9 @@ def paid(shop, course, buyer):
     return shop.session_id(pay_url)
 
 
-@pytest.mark.parametrize("spoil", ["wrong_secret", "tampered_body", "no_header", "garbage_header", "stale",
-                                   "invalid_json"])
+@pytest.mark.parametrize(
+    "spoil", ["wrong_secret", "tampered_body", "no_header", "garbage_header", "stale", "invalid_json"]
+)
 def test_a_delivery_stripe_did_not_sign_is_400_and_changes_nothing(app, shop, paid, spoil):
     [completed] = shop.events("checkout.session.completed")
     body, signature = completed.body, completed.signature
@@ -54,8 +55,12 @@ def test_a_delivery_stripe_did_not_sign_is_400_and_changes_nothing(app, shop, pa
     else:
         body = "{not json"
         signature = sign(body)
-    response = shop.client.post("/stripe/webhook", data=body, content_type="application/json",
-                                headers={"Stripe-Signature": signature} if signature else {})
+    response = shop.client.post(
+        "/stripe/webhook",
+        data=body,
+        content_type="application/json",
+        headers={"Stripe-Signature": signature} if signature else {},
+    )
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "bad_signature"
     assert count_rows(app, StripeEvent) == count_rows(app, LedgerEntry) == count_rows(app, Entitlement) == 0
@@ -81,8 +86,9 @@ def test_a_refund_delivered_before_the_completion_leaves_no_access(app, shop, pa
         assert net_revenue_cents() == 0  # charged 4900, refunded 4900
 
 
-def test_an_old_completion_replayed_after_a_refund_never_grants_again(app, shop, paid, course, auth, mailbox,
-                                                                      buyer):
+def test_an_old_completion_replayed_after_a_refund_never_grants_again(
+    app, shop, paid, course, auth, mailbox, buyer
+):
     [completed] = shop.events("checkout.session.completed")
     shop.deliver(completed)
     assert auth.client.get(lesson_url(course)).status_code == 200
@@ -94,8 +100,15 @@ def test_an_old_completion_replayed_after_a_refund_never_grants_again(app, shop,
     replay = json.loads(completed.body)
     replay["id"] = "evt_replayed_later"
     body = json.dumps(replay, separators=(",", ":"))
-    assert shop.client.post("/stripe/webhook", data=body, content_type="application/json",
-                            headers={"Stripe-Signature": sign(body)}).status_code == 200
+    assert (
+        shop.client.post(
+            "/stripe/webhook",
+            data=body,
+            content_type="application/json",
+            headers={"Stripe-Signature": sign(body)},
+        ).status_code
+        == 200
+    )
     assert auth.client.get(lesson_url(course)).status_code == 403
     assert entitlement_statuses(app) == [EntitlementStatus.REVOKED]
 
@@ -122,12 +135,16 @@ def test_a_failed_delayed_payment_marks_the_order_failed_and_says_so(app, shop, 
     assert any("did not go through" in m["Subject"] for m in mailbox.to(buyer.email))
 
 
-@pytest.mark.parametrize(("outcome", "access", "status"), [
-    ("won", AccessState.ACTIVE, EntitlementStatus.ACTIVE),
-    ("lost", AccessState.REVOKED, EntitlementStatus.REVOKED),
-])
-def test_a_dispute_suspends_and_its_close_restores_or_revokes(app, shop, paid, course, auth, outcome, access,
-                                                              status):
+@pytest.mark.parametrize(
+    ("outcome", "access", "status"),
+    [
+        ("won", AccessState.ACTIVE, EntitlementStatus.ACTIVE),
+        ("lost", AccessState.REVOKED, EntitlementStatus.REVOKED),
+    ],
+)
+def test_a_dispute_suspends_and_its_close_restores_or_revokes(
+    app, shop, paid, course, auth, outcome, access, status
+):
     shop.deliver_all()
     shop.control("POST", f"charges/{shop.charge_of(paid)}/dispute")
     shop.deliver_all("charge.dispute.created")
@@ -144,13 +161,28 @@ def test_a_dispute_suspends_and_its_close_restores_or_revokes(app, shop, paid, c
 
 def test_events_we_do_not_use_and_events_for_no_order_are_acknowledged(app, shop):
     unknown_session = {"id": "cs_test_unknown", "object": "checkout.session"}
-    for event_type, obj in (("customer.created", {"id": "cus_1", "object": "customer"}),
-                            ("checkout.session.completed", unknown_session)):
-        body = json.dumps({"id": f"evt_{event_type}", "object": "event", "type": event_type, "created": 1,
-                           "api_version": "2026-10-28.endive", "livemode": False, "data": {"object": obj}},
-                          separators=(",", ":"))
-        response = shop.client.post("/stripe/webhook", data=body, content_type="application/json",
-                                    headers={"Stripe-Signature": sign(body)})
+    for event_type, obj in (
+        ("customer.created", {"id": "cus_1", "object": "customer"}),
+        ("checkout.session.completed", unknown_session),
+    ):
+        body = json.dumps(
+            {
+                "id": f"evt_{event_type}",
+                "object": "event",
+                "type": event_type,
+                "created": 1,
+                "api_version": "2026-10-28.endive",
+                "livemode": False,
+                "data": {"object": obj},
+            },
+            separators=(",", ":"),
+        )
+        response = shop.client.post(
+            "/stripe/webhook",
+            data=body,
+            content_type="application/json",
+            headers={"Stripe-Signature": sign(body)},
+        )
         assert response.status_code == 200
     assert count_rows(app, StripeEvent) == 2 and count_rows(app, Order) == 0
 
@@ -159,8 +191,10 @@ def test_a_transient_failure_answers_500_so_stripe_retries(app, shop, paid, cour
     [completed] = shop.events("checkout.session.completed")
     working = app.extensions["coursehub.stripe"]
     app.extensions["coursehub.stripe"] = __import__("stripe").StripeClient(
-        "sk_test_coursehub_suite_0123456789", base_addresses={"api": "http://127.0.0.1:9"},
-        max_network_retries=0)
+        "sk_test_coursehub_suite_0123456789",
+        base_addresses={"api": "http://127.0.0.1:9"},
+        max_network_retries=0,
+    )
     assert shop.deliver(completed).status_code == 500
     assert count_rows(app, StripeEvent) == 0  # not marked processed: the retry will apply it
     app.extensions["coursehub.stripe"] = working

@@ -12,7 +12,8 @@ def test_a_visitor_opens_a_course_and_plays_a_free_preview(page: Page):
     page.goto("/")
     page.get_by_role("link", name="Stretching Blueprint for Pain Relief & Better Flexibility").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Stretching Blueprint for Pain Relief & Better Flexibility")
+        "Stretching Blueprint for Pain Relief & Better Flexibility"
+    )
     expect(page.locator(".disclaimer-note").get_by_role("link", name="medical disclaimer")).to_be_visible()
     footer = page.get_by_role("contentinfo")
     expect(footer.get_by_role("link", name="Read the medical disclaimer")).to_be_visible()
@@ -25,8 +26,11 @@ def test_a_visitor_opens_a_course_and_plays_a_free_preview(page: Page):
 
     # Seeking asks the server for a byte range; the player lands where it was sent and keeps playing.
     video.evaluate("v => { v.currentTime = 120; }")
-    wait_until(page, "() => { const v = document.querySelector('#lesson-video');"
-                     " return v.currentTime > 120.5 && v.currentTime < 130 && !v.paused; }")
+    wait_until(
+        page,
+        "() => { const v = document.querySelector('#lesson-video');"
+        " return v.currentTime > 120.5 && v.currentTime < 130 && !v.paused; }",
+    )
 
 
 def test_a_visitor_who_opens_a_paid_lesson_gets_the_sign_up_offer(page: Page):

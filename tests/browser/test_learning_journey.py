@@ -47,8 +47,11 @@ def test_resume_where_the_learner_left_and_mark_complete(page: Page, learner):
     page.goto("/dashboard")
     expect(page.get_by_text("Continue where you left off")).to_be_visible()
     page.get_by_role("link", name="What Active Isolated Stretching is").click()
-    wait_until(page, "() => document.querySelector('#lesson-video').readyState >= 1"
-                     " && document.querySelector('#lesson-video').currentTime > 1")
+    wait_until(
+        page,
+        "() => document.querySelector('#lesson-video').readyState >= 1"
+        " && document.querySelector('#lesson-video').currentTime > 1",
+    )
     resumed_at = page.evaluate(CURRENT_TIME)
     assert abs(resumed_at - stopped_at) <= 15, (stopped_at, resumed_at)
 

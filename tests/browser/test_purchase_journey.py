@@ -56,7 +56,10 @@ def test_the_bundle_opens_all_three_courses(page: Page, buyer):
     page.get_by_role("button", name="Buy all three").click()
     page.locator("#pay").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("is yours")
-    for course in ("postural-blueprint-pelvic-torsion", "stretching-blueprint",
-                   "healing-the-hidden-root-of-pain"):
+    for course in (
+        "postural-blueprint-pelvic-torsion",
+        "stretching-blueprint",
+        "healing-the-hidden-root-of-pain",
+    ):
         page.goto(f"/courses/{course}")
         expect(page.locator(".offer")).to_have_attribute("data-offer", "continue")

@@ -28,10 +28,13 @@ def learner(live_server):
 def answer_key(live_server) -> dict[str, object]:
     """The right answers by prompt, read from the database as the author wrote them."""
     with live_server.app_context():
-        quiz = db.session.scalars(select(Quiz).join(Module).join(Course)
-                                  .where(Course.slug == COURSE_SLUG, Module.position == 1)).one()
-        return {q.prompt: (q.kind, q.answer, dict(q.options)) for q in db.session.scalars(
-            select(QuizQuestion).where(QuizQuestion.quiz_id == quiz.id))}
+        quiz = db.session.scalars(
+            select(Quiz).join(Module).join(Course).where(Course.slug == COURSE_SLUG, Module.position == 1)
+        ).one()
+        return {
+            q.prompt: (q.kind, q.answer, dict(q.options))
+            for q in db.session.scalars(select(QuizQuestion).where(QuizQuestion.quiz_id == quiz.id))
+        }
 
 
 def answer_every_question(page: Page, key, right: bool) -> None:

@@ -25,10 +25,12 @@ def offer(response) -> str:
 
 def test_the_home_page_lists_the_four_courses_with_their_facts(client, shipped):
     body = page_text(client.get("/"))
-    for title in ("Introduction to Active Isolated Stretching",
-                  "Postural Blueprint for Correcting Pelvic Torsion",
-                  "Stretching Blueprint for Pain Relief & Better Flexibility",
-                  "Healing the Hidden Root of Pain"):
+    for title in (
+        "Introduction to Active Isolated Stretching",
+        "Postural Blueprint for Correcting Pelvic Torsion",
+        "Stretching Blueprint for Pain Relief & Better Flexibility",
+        "Healing the Hidden Root of Pain",
+    ):
         assert title in body
     assert "Free" in body and "$79" in body and "$69" in body and "$59" in body
     assert re.search(r"\d+ modules · \d+ lessons · (\d+ h )?\d+ min of video", body)

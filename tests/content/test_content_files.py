@@ -172,11 +172,13 @@ def problems_of(root: Path) -> list[tuple[str, int, str]]:
 
 
 def files_of(root: Path) -> dict[str, bytes]:
-    return {path.relative_to(root).as_posix(): path.read_bytes()
-            for path in root.rglob("*") if path.is_file()}
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes() for path in root.rglob("*") if path.is_file()
+    }
 
 
 # ---- the shipped content -----------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def shipped() -> tuple[CourseFile, ...]:
@@ -227,23 +229,38 @@ def test_shipped_content_survives_a_round_trip(shipped, tmp_path):
 
 # ---- the fixture course ------------------------------------------------------------------------------
 
+
 def test_fixture_course_loads_every_field(tmp_path):
     (course,) = load_catalog(write_fixture(tmp_path))
     assert (course.slug, course.access, course.price, course.currency, course.order) == (
-        "tiny-course", "paid", 1000, "usd", 1)
+        "tiny-course",
+        "paid",
+        1000,
+        "usd",
+        1,
+    )
     basics, more = course.modules
     assert (basics.slug, basics.position, basics.drip_days, more.drip_days) == ("basics", 1, 0, 7)
     first, second = basics.lessons
     assert first.routine == (RoutineStep("Knee to chest", "each", 10, 2),)
     assert (first.video, first.duration, first.preview, first.captions) == (
-        "tiny-course/first-steps.mp4", 300, True, None)
+        "tiny-course/first-steps.mp4",
+        300,
+        True,
+        None,
+    )
     assert (second.video, second.duration, second.routine) == (None, 0, ())
     assert first.source == Path("tiny-course/01-basics/01-first-steps.md")
     assert first.body_markdown.startswith("## Start here\n\nLie on your back")
     assert more.quiz is None
     answers = {question.id: question.answer for question in basics.quiz.questions}
-    assert answers == {"which-side": "left", "order-them": ("lie", "hug", "rest"), "short-holds": True,
-                       "pick-some": ("a", "c"), "how-long": "a"}
+    assert answers == {
+        "which-side": "left",
+        "order-them": ("lie", "hug", "rest"),
+        "short-holds": True,
+        "pick-some": ("a", "c"),
+        "how-long": "a",
+    }
     assert basics.quiz.questions[0].options == (("left", "Left"), ("right", "Right"))
 
 
@@ -268,9 +285,11 @@ def test_dump_removes_what_is_no_longer_in_the_course(tmp_path):
 
 
 def test_raw_html_in_a_lesson_is_escaped_and_links_are_safe(tmp_path):
-    body = ('+++\ntitle = "Second steps"\nslug = "second-steps"\npreview = false\n+++\n\n'
-            '<script>alert("x")</script>\n\nText <b onclick="x()">bold</b> and [bad](javascript:alert(1)) '
-            'and [good](https://example.com).\n')
+    body = (
+        '+++\ntitle = "Second steps"\nslug = "second-steps"\npreview = false\n+++\n\n'
+        '<script>alert("x")</script>\n\nText <b onclick="x()">bold</b> and [bad](javascript:alert(1)) '
+        "and [good](https://example.com).\n"
+    )
     root = write_fixture(tmp_path, {"tiny-course/01-basics/02-second-steps.md": body})
     html = load_catalog(root)[0].modules[0].lessons[1].body_html
     assert "<script" not in html
@@ -280,7 +299,7 @@ def test_raw_html_in_a_lesson_is_escaped_and_links_are_safe(tmp_path):
 
 
 def test_error_text_names_the_file_and_line_relative_to_the_root_parent(tmp_path):
-    root = write_fixture(tmp_path, edited("tiny-course/course.toml", 'order = 1', 'order = "first"'))
+    root = write_fixture(tmp_path, edited("tiny-course/course.toml", "order = 1", 'order = "first"'))
     with pytest.raises(ContentError) as caught:
         load_catalog(root)
     assert str(caught.value) == "courses/tiny-course/course.toml:7: order must be an integer, not a string"
@@ -293,65 +312,139 @@ FIRST = "tiny-course/01-basics/01-first-steps.md"
 FIRST_BODY = "## Start here\n\nLie on your back and hug one knee gently toward your chest.\n"
 
 
-@pytest.mark.parametrize(("changes", "expected"), [
-    pytest.param(edited("tiny-course/course.toml", 'subtitle = "A fixture', 'subtitle = "A fixture"x'),
-                 [("tiny-course/course.toml", 2, "TOML syntax error")], id="course-toml-syntax"),
-    pytest.param(edited("tiny-course/course.toml", 'order = 1\n', 'order = 1\nlevel = "easy"\n'),
-                 [("tiny-course/course.toml", 8, "unknown key 'level'")], id="unknown-course-key"),
-    pytest.param(edited(FIRST, "preview = true", "preveiw = true"),
-                 [(FIRST, 6, "unknown key 'preveiw'"), (FIRST, 2, "missing key 'preview'")],
-                 id="unknown-lesson-key-and-missing-key"),
-    pytest.param(edited(FIRST, "hold_seconds = 2\n+++\n", "hold_seconds = 2\n"),
-                 [(FIRST, 1, "never closed")], id="front-matter-not-closed"),
-    pytest.param(edited(FIRST, "+++\ntitle", "---\ntitle"),
-                 [(FIRST, 1, "must start with a '+++' line")], id="front-matter-not-opened"),
-    pytest.param(edited(FIRST, "duration = 300", "duration = 300 seconds"),
-                 [(FIRST, 5, "TOML syntax error")], id="front-matter-syntax"),
-    pytest.param(edited(FIRST, 'side = "each"', 'side = "eahc"'),
-                 [(FIRST, 10, "side must be one of")], id="routine-side"),
-    pytest.param(edited(FIRST, FIRST_BODY, ""),
-                 [(FIRST, 13, "no text after its front matter")], id="empty-body"),
-    pytest.param(edited(FIRST, "## Start here", "# Start here"),
-                 [(FIRST, 15, "a level 1 heading is not allowed")], id="h1-heading"),
-    pytest.param(edited(FIRST, 'slug = "first-steps"', 'slug = "first-step"'),
-                 [(FIRST, 3, "does not match the file name")], id="slug-not-file-name"),
-    pytest.param({"tiny-course/02-more/02-first-steps.md": FIXTURE[FIRST]},
-                 [("tiny-course/02-more/02-first-steps.md", 3,
-                   "lesson slug 'first-steps' is already used in this course by "
-                   "tiny-course/01-basics/01-first-steps.md")],
-                 id="duplicate-lesson-slug"),
-    pytest.param(edited(QUIZ, 'answer = "left"', 'answer = "up"'),
-                 [(QUIZ, 15, "answer 'up' is not one of the option ids (left, right)")],
-                 id="answer-not-an-option"),
-    pytest.param(edited(QUIZ, 'answer = ["lie", "hug", "rest"]', 'answer = ["lie", "hug"]'),
-                 [(QUIZ, 29, "every option id exactly once (missing 'rest')")], id="ordering-missing-option"),
-    pytest.param(edited(QUIZ, 'lesson = "going-further"', 'lesson = "going-farther"'),
-                 [(QUIZ, 64, "lesson 'going-farther' is not a lesson of this course")], id="missing-lesson"),
-    pytest.param(edited(QUIZ, "at = 120", "at = 301"),
-                 [(QUIZ, 18, "at = 301 is past the end of lesson 'first-steps'")], id="at-past-the-video"),
-    pytest.param(edited(QUIZ, "draw = 4", "draw = 6"),
-                 [(QUIZ, 5, "draw = 6, but the pool has only 5 questions")], id="draw-beyond-pool"),
-    pytest.param(edited(QUIZ, 'id = "pick-some"', 'id = "order-them"'),
-                 [(QUIZ, 42, "question id 'order-them' is already used on line 21")],
-                 id="duplicate-question-id"),
-    pytest.param(edited(QUIZ, '  { id = "right", text = "Right" },', '  { id = "up", text = "Up" },'),
-                 [(QUIZ, 13, "option ids are left, right, both, neither, not 'up'"),
-                  (QUIZ, 11, "at least the options 'left' and 'right'")], id="side-option-ids"),
-    pytest.param(edited(QUIZ, '  { id = "c", text = "Going gently" },', '  { id = "a", text = "Again" },'),
-                 [(QUIZ, 48, "option id 'a' is used twice")], id="duplicate-option-id"),
-    pytest.param(edited(QUIZ, 'answer = true\n', 'options = [{ id = "a", text = "A" }]\nanswer = true\n'),
-                 [(QUIZ, 37, "a true_false question has no options")], id="true-false-with-options"),
-    pytest.param(edited(QUIZ, 'explanation = "Short holds keep the muscle from fighting back."\n', ""),
-                 [(QUIZ, 33, "missing key 'explanation'")], id="missing-explanation"),
-    pytest.param(edited("tiny-course/course.toml", "price = 1000", "price = 0"),
-                 [("tiny-course/course.toml", 5, "a paid course needs a price above 0")], id="paid-for-free"),
-    pytest.param(edited("tiny-course/02-more/module.toml", "drip_days = 7", "drip_days = -1"),
-                 [("tiny-course/02-more/module.toml", 3, "drip_days must be at least 0")],
-                 id="negative-drip"),
-    pytest.param({"tiny-course/02-more/1-extra.md": FIXTURE[FIRST]},
-                 [("tiny-course/02-more/1-extra.md", 1, "lesson files named NN-<lesson-slug>.md")],
-                 id="misnamed-lesson-file"),
-])
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        pytest.param(
+            edited("tiny-course/course.toml", 'subtitle = "A fixture', 'subtitle = "A fixture"x'),
+            [("tiny-course/course.toml", 2, "TOML syntax error")],
+            id="course-toml-syntax",
+        ),
+        pytest.param(
+            edited("tiny-course/course.toml", "order = 1\n", 'order = 1\nlevel = "easy"\n'),
+            [("tiny-course/course.toml", 8, "unknown key 'level'")],
+            id="unknown-course-key",
+        ),
+        pytest.param(
+            edited(FIRST, "preview = true", "preveiw = true"),
+            [(FIRST, 6, "unknown key 'preveiw'"), (FIRST, 2, "missing key 'preview'")],
+            id="unknown-lesson-key-and-missing-key",
+        ),
+        pytest.param(
+            edited(FIRST, "hold_seconds = 2\n+++\n", "hold_seconds = 2\n"),
+            [(FIRST, 1, "never closed")],
+            id="front-matter-not-closed",
+        ),
+        pytest.param(
+            edited(FIRST, "+++\ntitle", "---\ntitle"),
+            [(FIRST, 1, "must start with a '+++' line")],
+            id="front-matter-not-opened",
+        ),
+        pytest.param(
+            edited(FIRST, "duration = 300", "duration = 300 seconds"),
+            [(FIRST, 5, "TOML syntax error")],
+            id="front-matter-syntax",
+        ),
+        pytest.param(
+            edited(FIRST, 'side = "each"', 'side = "eahc"'),
+            [(FIRST, 10, "side must be one of")],
+            id="routine-side",
+        ),
+        pytest.param(
+            edited(FIRST, FIRST_BODY, ""), [(FIRST, 13, "no text after its front matter")], id="empty-body"
+        ),
+        pytest.param(
+            edited(FIRST, "## Start here", "# Start here"),
+            [(FIRST, 15, "a level 1 heading is not allowed")],
+            id="h1-heading",
+        ),
+        pytest.param(
+            edited(FIRST, 'slug = "first-steps"', 'slug = "first-step"'),
+            [(FIRST, 3, "does not match the file name")],
+            id="slug-not-file-name",
+        ),
+        pytest.param(
+            {"tiny-course/02-more/02-first-steps.md": FIXTURE[FIRST]},
+            [
+                (
+                    "tiny-course/02-more/02-first-steps.md",
+                    3,
+                    "lesson slug 'first-steps' is already used in this course by "
+                    "tiny-course/01-basics/01-first-steps.md",
+                )
+            ],
+            id="duplicate-lesson-slug",
+        ),
+        pytest.param(
+            edited(QUIZ, 'answer = "left"', 'answer = "up"'),
+            [(QUIZ, 15, "answer 'up' is not one of the option ids (left, right)")],
+            id="answer-not-an-option",
+        ),
+        pytest.param(
+            edited(QUIZ, 'answer = ["lie", "hug", "rest"]', 'answer = ["lie", "hug"]'),
+            [(QUIZ, 29, "every option id exactly once (missing 'rest')")],
+            id="ordering-missing-option",
+        ),
+        pytest.param(
+            edited(QUIZ, 'lesson = "going-further"', 'lesson = "going-farther"'),
+            [(QUIZ, 64, "lesson 'going-farther' is not a lesson of this course")],
+            id="missing-lesson",
+        ),
+        pytest.param(
+            edited(QUIZ, "at = 120", "at = 301"),
+            [(QUIZ, 18, "at = 301 is past the end of lesson 'first-steps'")],
+            id="at-past-the-video",
+        ),
+        pytest.param(
+            edited(QUIZ, "draw = 4", "draw = 6"),
+            [(QUIZ, 5, "draw = 6, but the pool has only 5 questions")],
+            id="draw-beyond-pool",
+        ),
+        pytest.param(
+            edited(QUIZ, 'id = "pick-some"', 'id = "order-them"'),
+            [(QUIZ, 42, "question id 'order-them' is already used on line 21")],
+            id="duplicate-question-id",
+        ),
+        pytest.param(
+            edited(QUIZ, '  { id = "right", text = "Right" },', '  { id = "up", text = "Up" },'),
+            [
+                (QUIZ, 13, "option ids are left, right, both, neither, not 'up'"),
+                (QUIZ, 11, "at least the options 'left' and 'right'"),
+            ],
+            id="side-option-ids",
+        ),
+        pytest.param(
+            edited(QUIZ, '  { id = "c", text = "Going gently" },', '  { id = "a", text = "Again" },'),
+            [(QUIZ, 48, "option id 'a' is used twice")],
+            id="duplicate-option-id",
+        ),
+        pytest.param(
+            edited(QUIZ, "answer = true\n", 'options = [{ id = "a", text = "A" }]\nanswer = true\n'),
+            [(QUIZ, 37, "a true_false question has no options")],
+            id="true-false-with-options",
+        ),
+        pytest.param(
+            edited(QUIZ, 'explanation = "Short holds keep the muscle from fighting back."\n', ""),
+            [(QUIZ, 33, "missing key 'explanation'")],
+            id="missing-explanation",
+        ),
+        pytest.param(
+            edited("tiny-course/course.toml", "price = 1000", "price = 0"),
+            [("tiny-course/course.toml", 5, "a paid course needs a price above 0")],
+            id="paid-for-free",
+        ),
+        pytest.param(
+            edited("tiny-course/02-more/module.toml", "drip_days = 7", "drip_days = -1"),
+            [("tiny-course/02-more/module.toml", 3, "drip_days must be at least 0")],
+            id="negative-drip",
+        ),
+        pytest.param(
+            {"tiny-course/02-more/1-extra.md": FIXTURE[FIRST]},
+            [("tiny-course/02-more/1-extra.md", 1, "lesson files named NN-<lesson-slug>.md")],
+            id="misnamed-lesson-file",
+        ),
+    ],
+)
 def test_malformed_content_is_reported_at_its_file_and_line(tmp_path, changes, expected):
     found = problems_of(write_fixture(tmp_path, changes))
     expected_places = [(f"courses/{path}", line) for path, line, _ in expected]
@@ -363,15 +456,18 @@ def test_malformed_content_is_reported_at_its_file_and_line(tmp_path, changes, e
 def test_a_folder_without_course_toml_is_an_error(tmp_path):
     root = write_fixture(tmp_path)
     (root / "drafts").mkdir()
-    assert problems_of(root) == [("courses/drafts/course.toml", 1,
-                                  "drafts/ is not a course: every folder here needs a course.toml")]
+    assert problems_of(root) == [
+        ("courses/drafts/course.toml", 1, "drafts/ is not a course: every folder here needs a course.toml")
+    ]
 
 
 def test_every_problem_is_reported_in_one_go(tmp_path):
     changes = {
-        **edited("tiny-course/course.toml", "currency = \"usd\"", "currency = \"USD\""),
+        **edited("tiny-course/course.toml", 'currency = "usd"', 'currency = "USD"'),
         **edited(QUIZ, "pass_mark = 75", "pass_mark = 0"),
     }
     found = problems_of(write_fixture(tmp_path, changes))
     assert [(path, line) for path, line, _ in found] == [
-        ("courses/tiny-course/course.toml", 6), (f"courses/{QUIZ}", 2)]
+        ("courses/tiny-course/course.toml", 6),
+        (f"courses/{QUIZ}", 2),
+    ]

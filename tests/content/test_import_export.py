@@ -30,8 +30,10 @@ def run_import(runner, path, *extra):
 
 def lesson_rows(app) -> dict[str, tuple]:
     with app.app_context():
-        return {lesson.slug: (lesson.id, lesson.updated_at, lesson.archived_at, lesson.body_markdown)
-                for lesson in db.session.scalars(select(Lesson))}
+        return {
+            lesson.slug: (lesson.id, lesson.updated_at, lesson.archived_at, lesson.body_markdown)
+            for lesson in db.session.scalars(select(Lesson))
+        }
 
 
 def test_the_shipped_courses_import_in_full(app, runner):
@@ -77,12 +79,23 @@ def test_removing_a_lesson_archives_it_and_bringing_it_back_restores_the_same_ro
     with app.app_context():
         slug = "preparing-safely-and-using-a-rope"
         lesson_id = db.session.scalar(select(Lesson.id).where(Lesson.slug == slug))
-        db.session.add(LessonProgress(user_id=learner.id, lesson_id=lesson_id, position_seconds=61,
-                                      furthest_seconds=61, reported_at_ms=1))
+        db.session.add(
+            LessonProgress(
+                user_id=learner.id,
+                lesson_id=lesson_id,
+                position_seconds=61,
+                furthest_seconds=61,
+                reported_at_ms=1,
+            )
+        )
         db.session.commit()
     # Its quiz question must point elsewhere first, or the import rightly refuses the dangling reference.
-    break_file(intro_dir, f"{INTRO}/02-*/quiz.toml", 'lesson = "preparing-safely-and-using-a-rope"',
-               'lesson = "putting-it-together-and-where-next"')
+    break_file(
+        intro_dir,
+        f"{INTRO}/02-*/quiz.toml",
+        'lesson = "preparing-safely-and-using-a-rope"',
+        'lesson = "putting-it-together-and-where-next"',
+    )
 
     result = run_import(runner, intro_dir)
     assert "archived: 1 lessons" in result.output
@@ -103,8 +116,11 @@ def test_import_then_export_then_import_gives_identical_files_and_rows(app, runn
     exported = tmp_path / "exported"
     result = runner.invoke(args=["courses", "export", str(exported)])
     assert result.exit_code == 0, result.output
-    originals = [path for path in COURSES_DIR.rglob("*")
-                 if path.is_file() and path.name not in ("README.md", "disclaimer.md")]
+    originals = [
+        path
+        for path in COURSES_DIR.rglob("*")
+        if path.is_file() and path.name not in ("README.md", "disclaimer.md")
+    ]
     assert any(path.name == "bundles.toml" for path in originals)
     for original in originals:
         copy = exported / original.relative_to(COURSES_DIR)
@@ -122,15 +138,23 @@ def break_file(root: Path, pattern: str, old: str, new: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("pattern", "old", "new", "where"), [
-    (f"{INTRO}/course.toml", 'access = "free"', 'access = "free', "course.toml:"),
-    (f"{INTRO}/01-*/01-*.md", "+++\n", "++\n", "01-what-active-isolated-stretching-is.md:1"),
-    (f"{INTRO}/01-*/02-*.md", 'slug = "reciprocal-inhibition-and-short-holds"',
-     'slug = "what-active-isolated-stretching-is"', "02-reciprocal-inhibition-and-short-holds.md:"),
-    (f"{INTRO}/01-*/quiz.toml", 'answer = "', 'answer = "zz', "quiz.toml:"),
-])
-def test_a_broken_file_exits_2_naming_file_and_line_and_changes_nothing(app, runner, intro_dir,
-                                                                         pattern, old, new, where):
+@pytest.mark.parametrize(
+    ("pattern", "old", "new", "where"),
+    [
+        (f"{INTRO}/course.toml", 'access = "free"', 'access = "free', "course.toml:"),
+        (f"{INTRO}/01-*/01-*.md", "+++\n", "++\n", "01-what-active-isolated-stretching-is.md:1"),
+        (
+            f"{INTRO}/01-*/02-*.md",
+            'slug = "reciprocal-inhibition-and-short-holds"',
+            'slug = "what-active-isolated-stretching-is"',
+            "02-reciprocal-inhibition-and-short-holds.md:",
+        ),
+        (f"{INTRO}/01-*/quiz.toml", 'answer = "', 'answer = "zz', "quiz.toml:"),
+    ],
+)
+def test_a_broken_file_exits_2_naming_file_and_line_and_changes_nothing(
+    app, runner, intro_dir, pattern, old, new, where
+):
     run_import(runner, intro_dir)
     before = lesson_rows(app)
     [first_lesson] = intro_dir.glob(f"{INTRO}/02-*/01-*.md")

@@ -50,10 +50,19 @@ def world(app):
     with app.app_context():
         db.session.get(Lesson, drafted.lesson_ids[0]).module.published_at = None
         db.session.commit()
-    lessons = {"draft": (drafted, 0), "published": (paid, 1), "preview": (paid, 0),
-               "free_course": (free, 0), "drip_locked": (dripping, 1)}
-    users = {"unverified": make_user(app, verified=False), "no_entitlement": make_user(app),
-             "author": make_user(app, role=Role.AUTHOR), "admin": make_user(app, role=Role.ADMIN)}
+    lessons = {
+        "draft": (drafted, 0),
+        "published": (paid, 1),
+        "preview": (paid, 0),
+        "free_course": (free, 0),
+        "drip_locked": (dripping, 1),
+    }
+    users = {
+        "unverified": make_user(app, verified=False),
+        "no_entitlement": make_user(app),
+        "author": make_user(app, role=Role.AUTHOR),
+        "admin": make_user(app, role=Role.ADMIN),
+    }
     for kind, status in (("active", "active"), ("revoked", "revoked"), ("suspended", "suspended")):
         users[kind] = make_user(app)
         for course in (paid, drafted, dripping):
@@ -102,8 +111,11 @@ def test_the_access_matrix(app, world, user):
         with client.get(signed_media_url(app, users, user, lesson_id)) as media:
             assert media.status_code == (200 if allowed else 403), where
 
-        report = client.post(f"/api/lessons/{lesson_id}/progress", headers={"X-CSRFToken": csrf},
-                             json={"position": 5, "reported_at": 1})
+        report = client.post(
+            f"/api/lessons/{lesson_id}/progress",
+            headers={"X-CSRFToken": csrf},
+            json={"position": 5, "reported_at": 1},
+        )
         complete = client.post(f"{page_url}/complete", data={"csrf_token": csrf, "done": "1"})
         if user == "visitor":
             assert report.status_code == 401 and complete.status_code == 302, where
@@ -132,8 +144,9 @@ def test_a_drip_module_opens_when_its_day_comes(app, world):
 
         from coursehub.learning.models import Enrollment
 
-        enrollment = db.session.query(Enrollment).filter_by(user_id=users["active"].id,
-                                                            course_id=course.id).one()
+        enrollment = (
+            db.session.query(Enrollment).filter_by(user_id=users["active"].id, course_id=course.id).one()
+        )
         enrollment.enrolled_at -= timedelta(days=7, minutes=1)
         db.session.commit()
     client = client_for(app, users, "active")

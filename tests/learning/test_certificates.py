@@ -24,8 +24,9 @@ ISSUED = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 def issue(app, user, course, revoke: bool = False) -> str:
     """Issue (and commit) the certificate the way the course-completion code will; return its code."""
     with app.app_context():
-        certificate = issue_certificate(db.session.get(User, user.id), db.session.get(Course, course.id),
-                                        now=ISSUED)
+        certificate = issue_certificate(
+            db.session.get(User, user.id), db.session.get(Course, course.id), now=ISSUED
+        )
         if revoke:
             certificate.revoked_at = utcnow()
         db.session.commit()
@@ -103,8 +104,11 @@ def test_a_revoked_certificate_says_revoked(app, client, learner, course):
 def test_a_certificate_whose_paid_course_entitlement_was_revoked_says_revoked(app, client, learner, course):
     code = issue(app, learner, course)
     with app.app_context():  # a refund or a lost dispute revokes the purchase
-        db.session.execute(update(Entitlement).where(Entitlement.user_id == learner.id)
-                           .values(status=EntitlementStatus.REVOKED))
+        db.session.execute(
+            update(Entitlement)
+            .where(Entitlement.user_id == learner.id)
+            .values(status=EntitlementStatus.REVOKED)
+        )
         db.session.commit()
     assert "This certificate has been revoked." in page_text(client.get(f"/certificates/{code}"))
 
@@ -126,7 +130,8 @@ def test_the_owner_downloads_a_one_page_pdf_with_name_course_and_code(app, auth,
     response = auth.client.get(f"/certificates/{code}/certificate.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="coursehub-certificate-postural-blueprint.pdf"')
+        'attachment; filename="coursehub-certificate-postural-blueprint.pdf"'
+    )
     pages, text = pdf_text(response)
     assert pages == 1
     for shown in ("Ada Lovelace", "Postural Blueprint", code, "25 November 2026"):
@@ -142,8 +147,9 @@ def test_a_non_ascii_name_appears_on_the_page_and_in_the_pdf(app, auth, course):
     assert "Zoë Łukasiewicz" in pdf_text(auth.client.get(f"/certificates/{code}/certificate.pdf"))[1]
 
 
-def test_without_dejavu_the_pdf_falls_back_to_helvetica_and_plain_letters(app, learner, course, monkeypatch,
-                                                                          tmp_path):
+def test_without_dejavu_the_pdf_falls_back_to_helvetica_and_plain_letters(
+    app, learner, course, monkeypatch, tmp_path
+):
     code = issue(app, learner, course)
     monkeypatch.setattr(certificates, "FONT_DIR", tmp_path)  # no font files here
     with app.app_context():

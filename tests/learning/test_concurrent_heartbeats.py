@@ -35,10 +35,21 @@ def test_concurrent_heartbeats_keep_the_larger_furthest_point(committed_app):
     for round_number in range(20):
         base = round_number * 2.0
         barrier, errors = threading.Barrier(2), []
-        threads = [threading.Thread(target=heartbeat,
-                                    args=(app, user.id, lesson_id, base + offset,
-                                          1000 * round_number + int(offset), barrier, errors))
-                   for offset in (1.0, 2.0)]
+        threads = [
+            threading.Thread(
+                target=heartbeat,
+                args=(
+                    app,
+                    user.id,
+                    lesson_id,
+                    base + offset,
+                    1000 * round_number + int(offset),
+                    barrier,
+                    errors,
+                ),
+            )
+            for offset in (1.0, 2.0)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:

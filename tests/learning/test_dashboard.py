@@ -14,12 +14,25 @@ def test_the_dashboard_shows_progress_and_where_to_continue(app, auth):
     user = make_user(app)
     grant(app, user, course, enroll=True)
     with app.app_context():
-        db.session.add_all([
-            LessonProgress(user_id=user.id, lesson_id=course.lesson_ids[0], position_seconds=300,
-                           furthest_seconds=300, reported_at_ms=1, completed_at=utcnow()),
-            LessonProgress(user_id=user.id, lesson_id=course.lesson_ids[1], position_seconds=125,
-                           furthest_seconds=125, reported_at_ms=2),
-        ])
+        db.session.add_all(
+            [
+                LessonProgress(
+                    user_id=user.id,
+                    lesson_id=course.lesson_ids[0],
+                    position_seconds=300,
+                    furthest_seconds=300,
+                    reported_at_ms=1,
+                    completed_at=utcnow(),
+                ),
+                LessonProgress(
+                    user_id=user.id,
+                    lesson_id=course.lesson_ids[1],
+                    position_seconds=125,
+                    furthest_seconds=125,
+                    reported_at_ms=2,
+                ),
+            ]
+        )
         enrollment = db.session.query(Enrollment).filter_by(user_id=user.id).one()
         enrollment.last_lesson_id, enrollment.last_activity_at = course.lesson_ids[1], utcnow()
         db.session.commit()
@@ -28,9 +41,10 @@ def test_the_dashboard_shows_progress_and_where_to_continue(app, auth):
     body = page_text(auth.client.get("/dashboard"))
 
     assert "Pelvic Basics" in body
-    assert "<strong class=\"percent\">25%</strong> complete (1 of 4 lessons)" in body
-    assert re.search(r"Continue where you left off:\s*<a href=\"[^\"]+/lesson-2\">Lesson 2</a>\s*at 2:05",
-                     body)
+    assert '<strong class="percent">25%</strong> complete (1 of 4 lessons)' in body
+    assert re.search(
+        r"Continue where you left off:\s*<a href=\"[^\"]+/lesson-2\">Lesson 2</a>\s*at 2:05", body
+    )
     assert re.search(r"Next lesson:\s*<a href=\"[^\"]+/lesson-3\">Lesson 3</a>", body)
     assert "Last activity" in body
 

@@ -48,12 +48,18 @@ def test_grant_opens_the_course_and_revoke_closes_it_keeping_progress(app, runne
     assert "1 of 3 lessons complete (33%)" in body  # and the module's own share
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["access", "grant", "nobody@example.com", "x", "--reason", "r"], "no account uses nobody@example.com"),
-    (["access", "grant", "{email}", "no-such-course", "--reason", "r"], "no course 'no-such-course'"),
-    (["access", "grant", "{email}", "{course}"], "Missing option '--reason'"),
-    (["access", "grant", "{email}", "{course}", "--reason", " "], "Give a reason"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["access", "grant", "nobody@example.com", "x", "--reason", "r"],
+            "no account uses nobody@example.com",
+        ),
+        (["access", "grant", "{email}", "no-such-course", "--reason", "r"], "no course 'no-such-course'"),
+        (["access", "grant", "{email}", "{course}"], "Missing option '--reason'"),
+        (["access", "grant", "{email}", "{course}", "--reason", " "], "Give a reason"),
+    ],
+)
 def test_access_commands_refuse_bad_input_with_exit_2_and_one_line(app, runner, args, message):
     user, course = make_user(app), make_course(app)
     args = [a.format(email=user.email, course=course.slug) for a in args]
@@ -67,11 +73,13 @@ def test_mark_complete_and_undo(app, auth):
     free = make_course(app, free=True, preview=())
     user = make_user(app)
     auth.login(user.email, user.password)
-    done = auth.post(f"{lesson_url(free)}/complete", {"done": "1"}, form_page=lesson_url(free),
-                     follow_redirects=True)
+    done = auth.post(
+        f"{lesson_url(free)}/complete", {"done": "1"}, form_page=lesson_url(free), follow_redirects=True
+    )
     assert "Marked complete." in page_text(done) and "Mark as not complete" in page_text(done)
-    undone = auth.post(f"{lesson_url(free)}/complete", {"done": "0"}, form_page=lesson_url(free),
-                       follow_redirects=True)
+    undone = auth.post(
+        f"{lesson_url(free)}/complete", {"done": "0"}, form_page=lesson_url(free), follow_redirects=True
+    )
     assert "Marked as not complete." in page_text(undone)
     assert ">Mark complete<" in page_text(undone)
 

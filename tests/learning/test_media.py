@@ -46,8 +46,12 @@ def test_an_expired_url_is_403(app, client, course, learner):
         from coursehub.content.models import Lesson
         from coursehub.core.extensions import db
 
-        url = media_url(db.session.get(Lesson, course.lesson_ids[1]), "video", learner_user(app, learner),
-                        now=time.time() - app.config["VIDEO_URL_TTL"] - 5)
+        url = media_url(
+            db.session.get(Lesson, course.lesson_ids[1]),
+            "video",
+            learner_user(app, learner),
+            now=time.time() - app.config["VIDEO_URL_TTL"] - 5,
+        )
     response = client.get(url)
     assert response.status_code == 403
     assert "expired" in page_text(response)
@@ -100,8 +104,9 @@ def test_a_missing_file_is_404_not_a_crash(app, client, course, learner, tmp_pat
     assert client.get(video_url_on_page(client, course, 1)).status_code == 404
 
 
-@pytest.mark.parametrize("app_settings", [{"VIDEO_BASE_URL": "https://video.example.com",
-                                           "VIDEO_URL_SECRET": "host-secret"}])
+@pytest.mark.parametrize(
+    "app_settings", [{"VIDEO_BASE_URL": "https://video.example.com", "VIDEO_URL_SECRET": "host-secret"}]
+)
 def test_with_a_video_host_the_app_signs_the_hosts_urls(app, client, course):
     import hashlib
     import hmac

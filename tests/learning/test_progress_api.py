@@ -26,14 +26,17 @@ class Reporter:
         self.clock += 1000
         body = {"position": position, "reported_at": self.clock if reported_at is None else reported_at}
         headers = {"X-CSRFToken": self.token} if token else {}
-        return self.client.post(url or self.url, data=json.dumps(body), content_type="application/json",
-                                headers=headers)
+        return self.client.post(
+            url or self.url, data=json.dumps(body), content_type="application/json", headers=headers
+        )
 
     def beacon(self, position):
         """What navigator.sendBeacon sends: a form body with the token inside."""
         self.clock += 1000
-        return self.client.post(self.url, data={"csrf_token": self.token, "position": str(position),
-                                                "reported_at": str(self.clock)})
+        return self.client.post(
+            self.url,
+            data={"csrf_token": self.token, "position": str(position), "reported_at": str(self.clock)},
+        )
 
 
 @pytest.fixture
@@ -43,8 +46,11 @@ def reporter(auth, course, learner):
 
 def stored(app, user, course):
     with app.app_context():
-        row = db.session.scalar(select(LessonProgress).where(
-            LessonProgress.user_id == user.id, LessonProgress.lesson_id == course.lesson_ids[0]))
+        row = db.session.scalar(
+            select(LessonProgress).where(
+                LessonProgress.user_id == user.id, LessonProgress.lesson_id == course.lesson_ids[0]
+            )
+        )
         return None if row is None else (row.position_seconds, row.furthest_seconds, row.completed_at)
 
 
@@ -88,17 +94,27 @@ def test_a_beacon_form_report_is_accepted(app, reporter, learner, course):
     assert stored(app, learner, course)[0] == 15.5
 
 
-@pytest.mark.parametrize(("position", "message"), [
-    (-1, "0 or more"), ("NaN", "finite"), (301.5, "past the end"), (None, "a number"), ("ten", "a number"),
-    (True, "a number"),
-])
+@pytest.mark.parametrize(
+    ("position", "message"),
+    [
+        (-1, "0 or more"),
+        ("NaN", "finite"),
+        (301.5, "past the end"),
+        (None, "a number"),
+        ("ten", "a number"),
+        (True, "a number"),
+    ],
+)
 def test_bad_positions_answer_400_and_change_nothing(app, reporter, learner, course, position, message):
     reporter.send(20)
     before = stored(app, learner, course)
     if position == "NaN":
-        response = reporter.client.post(reporter.url, data='{"position": NaN, "reported_at": 1}',
-                                        content_type="application/json",
-                                        headers={"X-CSRFToken": reporter.token})
+        response = reporter.client.post(
+            reporter.url,
+            data='{"position": NaN, "reported_at": 1}',
+            content_type="application/json",
+            headers={"X-CSRFToken": reporter.token},
+        )
     else:
         response = reporter.send(position)
     assert response.status_code == 400

@@ -7,9 +7,18 @@ from tests.factories import grant, make_course, make_user
 
 def with_progress(app, user, course):
     with app.app_context():
-        db.session.add_all([LessonProgress(user_id=user.id, lesson_id=lesson_id, position_seconds=30,
-                                           furthest_seconds=30, reported_at_ms=1)
-                            for lesson_id in course.lesson_ids])
+        db.session.add_all(
+            [
+                LessonProgress(
+                    user_id=user.id,
+                    lesson_id=lesson_id,
+                    position_seconds=30,
+                    furthest_seconds=30,
+                    reported_at_ms=1,
+                )
+                for lesson_id in course.lesson_ids
+            ]
+        )
         db.session.commit()
 
 

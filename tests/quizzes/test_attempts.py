@@ -41,8 +41,11 @@ def test_an_attempt_draws_from_the_pool_and_a_reload_shows_the_same_questions(ap
 
 def test_no_page_before_submission_holds_the_answer_key_or_explanations(app, auth, course, learner):
     make_quiz(app, course)
-    pages = [auth.client.get(quiz_url(course)), auth.client.get(start(auth, course)),
-             auth.client.get(f"/courses/{course.slug}")]
+    pages = [
+        auth.client.get(quiz_url(course)),
+        auth.client.get(start(auth, course)),
+        auth.client.get(f"/courses/{course.slug}"),
+    ]
     for page in pages:
         body = page_text(page)
         for spec in SAMPLE_QUESTIONS:
@@ -115,8 +118,11 @@ def test_a_bad_submission_answers_400_and_keeps_the_attempt_open(app, auth, cour
     make_quiz(app, course)
     url = start(auth, course)
     form = answers(app, url)
-    single = next(name for name, value in form.items() if isinstance(value, str) and "-" not in name
-                  and value not in ("true", "false"))
+    single = next(
+        name
+        for name, value in form.items()
+        if isinstance(value, str) and "-" not in name and value not in ("true", "false")
+    )
     ordering = [name for name in form if "-" in name]
     if spoil == "missing":
         del form[single]
@@ -172,8 +178,9 @@ def test_question_stats_show_which_questions_learners_miss(app, auth, course, le
     form = answers(app, url, right=True)
     with app.app_context():
         attempt = db.session.get(QuizAttempt, int(url.rsplit("/", 1)[1]))
-        side_index = next(i for i, entry in enumerate(attempt.draw)
-                          if entry["options"][0][1] in ("left", "right"))
+        side_index = next(
+            i for i, entry in enumerate(attempt.draw) if entry["options"][0][1] in ("left", "right")
+        )
         side_tokens = {option_id: token for token, option_id in attempt.draw[side_index]["options"]}
     form[f"q{side_index}"] = side_tokens["right"]  # the learner picks the wrong side
     submit(auth, url, form)

@@ -56,14 +56,16 @@ def test_two_concurrent_submissions_grade_the_attempt_once(committed_app):
             attempt_id = start_attempt(db.session.get(User, user.id), quiz).id
             db.session.commit()
         barrier, outcomes = threading.Barrier(2), []
-        threads = [threading.Thread(target=submitter, args=(app, attempt_id, barrier, outcomes))
-                   for _ in range(2)]
+        threads = [
+            threading.Thread(target=submitter, args=(app, attempt_id, barrier, outcomes)) for _ in range(2)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=20)
         assert sorted(outcomes, key=str) == [409, "graded"], outcomes
         with app.app_context():
-            answers = db.session.scalar(select(func.count()).select_from(QuizAnswer)
-                                        .where(QuizAnswer.attempt_id == attempt_id))
+            answers = db.session.scalar(
+                select(func.count()).select_from(QuizAnswer).where(QuizAnswer.attempt_id == attempt_id)
+            )
             assert answers == 5

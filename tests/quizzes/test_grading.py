@@ -5,23 +5,37 @@ import pytest
 from coursehub.quizzes.grading import grade, passes, percent
 
 
-@pytest.mark.parametrize(("kind", "answer", "response", "score"), [
-    ("single", "a", "a", 1), ("single", "a", "b", 0),
-    ("side", "left", "left", 1), ("side", "left", "right", 0),
-    ("true_false", True, True, 1), ("true_false", True, False, 0), ("true_false", False, False, 1),
-    ("ordering", ["s1", "s2", "s3"], ["s1", "s2", "s3"], 1),
-    ("ordering", ["s1", "s2", "s3"], ["s2", "s1", "s3"], 0),
-    ("multiple", ["a", "b"], ["a", "b"], 1), ("multiple", ["a", "b"], ["a"], 0),
-    ("multiple", ["a", "b"], ["a", "b", "c"], 0),
-])
+@pytest.mark.parametrize(
+    ("kind", "answer", "response", "score"),
+    [
+        ("single", "a", "a", 1),
+        ("single", "a", "b", 0),
+        ("side", "left", "left", 1),
+        ("side", "left", "right", 0),
+        ("true_false", True, True, 1),
+        ("true_false", True, False, 0),
+        ("true_false", False, False, 1),
+        ("ordering", ["s1", "s2", "s3"], ["s1", "s2", "s3"], 1),
+        ("ordering", ["s1", "s2", "s3"], ["s2", "s1", "s3"], 0),
+        ("multiple", ["a", "b"], ["a", "b"], 1),
+        ("multiple", ["a", "b"], ["a"], 0),
+        ("multiple", ["a", "b"], ["a", "b", "c"], 0),
+    ],
+)
 def test_each_type_is_all_or_nothing_by_default(kind, answer, response, score):
     assert grade(kind, answer, response) == score
 
 
-@pytest.mark.parametrize(("response", "score"), [
-    (["a", "b"], Fraction(1)), (["a"], Fraction(1, 2)), (["a", "c"], Fraction(0)),
-    (["a", "b", "c"], Fraction(1, 2)), (["c"], Fraction(0)),
-])
+@pytest.mark.parametrize(
+    ("response", "score"),
+    [
+        (["a", "b"], Fraction(1)),
+        (["a"], Fraction(1, 2)),
+        (["a", "c"], Fraction(0)),
+        (["a", "b", "c"], Fraction(1, 2)),
+        (["c"], Fraction(0)),
+    ],
+)
 def test_partial_credit_counts_right_choices_minus_wrong_ones(response, score):
     assert grade("multiple", ["a", "b"], response, partial_credit=True) == score
 

@@ -38,8 +38,14 @@ def receiver():
 
 @pytest.fixture
 def fake(receiver):
-    with FakeStripe(API_KEY, webhook_url=receiver.url, webhook_secret=SECRET, attempts=3,
-                    retry_delays=(0.05,), redirect_wait=3) as fake:
+    with FakeStripe(
+        API_KEY,
+        webhook_url=receiver.url,
+        webhook_secret=SECRET,
+        attempts=3,
+        retry_delays=(0.05,),
+        redirect_wait=3,
+    ) as fake:
         yield fake
 
 
@@ -60,8 +66,9 @@ def control(fake, customer):
     """POST/GET to the fake's /_fake/ routes with the API key; returns the parsed JSON."""
 
     def call(method: str, path: str, expect: int = 200, **kwargs):
-        response = customer.request(method, fake.base_url + path,
-                                   headers={"Authorization": f"Bearer {API_KEY}"}, **kwargs)
+        response = customer.request(
+            method, fake.base_url + path, headers={"Authorization": f"Bearer {API_KEY}"}, **kwargs
+        )
         assert response.status_code == expect, response.text
         return response.json()
 

@@ -43,15 +43,23 @@ class Receiver:
         return [json.loads(body)["type"] for body, _header in self.received]
 
 
-
 def session_params(**overrides) -> dict:
     """What CourseHub's checkout sends (STRIPE.md 1.1), with the server-side catalog price."""
     params = {
         "mode": "payment",
-        "line_items": [{"price_data": {"currency": "usd", "unit_amount": 4900,
-                                       "product_data": {"name": "Postural Blueprint",
-                                                        "metadata": {"course_slug": "postural-blueprint"}}},
-                        "quantity": 1}],
+        "line_items": [
+            {
+                "price_data": {
+                    "currency": "usd",
+                    "unit_amount": 4900,
+                    "product_data": {
+                        "name": "Postural Blueprint",
+                        "metadata": {"course_slug": "postural-blueprint"},
+                    },
+                },
+                "quantity": 1,
+            }
+        ],
         "client_reference_id": "42",
         "customer_email": "learner@example.com",
         "metadata": {"order_id": "42", "course_slug": "postural-blueprint", "user_id": "7"},

@@ -22,19 +22,38 @@ def test_create_answers_an_open_unpaid_session_with_a_pay_page_url(sdk, fake):
     assert (session.amount_subtotal, session.amount_total, session.currency) == (4900, 4900, "usd")
     assert session.client_reference_id == "42"
     assert session.customer_email == "learner@example.com"
-    assert session.metadata.to_dict() == {"order_id": "42", "course_slug": "postural-blueprint",
-                                          "user_id": "7"}
+    assert session.metadata.to_dict() == {
+        "order_id": "42",
+        "course_slug": "postural-blueprint",
+        "user_id": "7",
+    }
     assert session.success_url.endswith("session_id={CHECKOUT_SESSION_ID}")
     assert "line_items" not in session  # only when expanded, as at Stripe
 
 
 def test_retrieve_expands_line_items_and_payment_intent_then_line_items_list(sdk, customer):
-    created = sdk.v1.checkout.sessions.create(params=session_params(line_items=[
-        {"price_data": {"currency": "usd", "unit_amount": 4900,
-                        "product_data": {"name": "Postural Blueprint"}}, "quantity": 1},
-        {"price_data": {"currency": "usd", "unit_amount": 2500, "product_data": {"name": "Stretching"}},
-         "quantity": 2},
-    ]))
+    created = sdk.v1.checkout.sessions.create(
+        params=session_params(
+            line_items=[
+                {
+                    "price_data": {
+                        "currency": "usd",
+                        "unit_amount": 4900,
+                        "product_data": {"name": "Postural Blueprint"},
+                    },
+                    "quantity": 1,
+                },
+                {
+                    "price_data": {
+                        "currency": "usd",
+                        "unit_amount": 2500,
+                        "product_data": {"name": "Stretching"},
+                    },
+                    "quantity": 2,
+                },
+            ]
+        )
+    )
 
     session = sdk.v1.checkout.sessions.retrieve(created.id, params={"expand": ["line_items"]})
     assert isinstance(session.line_items, stripe.ListObject)
@@ -51,7 +70,8 @@ def test_retrieve_expands_line_items_and_payment_intent_then_line_items_list(sdk
 
     assert pay(customer, created).status_code == 303
     paid = sdk.v1.checkout.sessions.retrieve(
-        created.id, params={"expand": ["payment_intent", "line_items.data.price.product"]})
+        created.id, params={"expand": ["payment_intent", "line_items.data.price.product"]}
+    )
     assert paid.payment_intent.object == "payment_intent"
     assert paid.payment_intent.latest_charge.startswith("ch_")
     assert paid.line_items.data[0].price.product.name == "Postural Blueprint"
@@ -88,20 +108,40 @@ def test_expire_closes_an_open_session_and_emits_the_event(sdk, fake, receiver):
         sdk.v1.checkout.sessions.expire(session.id)
 
 
-@pytest.mark.parametrize(("overrides", "param"), [
-    ({"mode": "subscription"}, "mode"),
-    ({"line_items": None}, "line_items"),
-    ({"success_url": "not a url"}, "success_url"),
-    ({"customer_email": "nobody"}, "customer_email"),
-    ({"line_items": [{"price_data": {"currency": "usd", "unit_amount": 4900,
-                                     "product_data": {"name": "X"}}}]}, "line_items[0][quantity]"),
-    ({"line_items": [{"price_data": {"currency": "usd", "unit_amount": 49, "product_data": {"name": "X"}},
-                      "quantity": 1}]}, "line_items"),
-    ({"expires_at": 1}, "expires_at"),
-    ({"allow_promotion_codes": True, "discounts": [{"coupon": "X"}]}, "discounts"),
-    ({"payment_intent_data": {"metadata": {"order_id": "42"}, "setup_future_usage": "off_session"}},
-     "payment_intent_data[setup_future_usage]"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "param"),
+    [
+        ({"mode": "subscription"}, "mode"),
+        ({"line_items": None}, "line_items"),
+        ({"success_url": "not a url"}, "success_url"),
+        ({"customer_email": "nobody"}, "customer_email"),
+        (
+            {
+                "line_items": [
+                    {"price_data": {"currency": "usd", "unit_amount": 4900, "product_data": {"name": "X"}}}
+                ]
+            },
+            "line_items[0][quantity]",
+        ),
+        (
+            {
+                "line_items": [
+                    {
+                        "price_data": {"currency": "usd", "unit_amount": 49, "product_data": {"name": "X"}},
+                        "quantity": 1,
+                    }
+                ]
+            },
+            "line_items",
+        ),
+        ({"expires_at": 1}, "expires_at"),
+        ({"allow_promotion_codes": True, "discounts": [{"coupon": "X"}]}, "discounts"),
+        (
+            {"payment_intent_data": {"metadata": {"order_id": "42"}, "setup_future_usage": "off_session"}},
+            "payment_intent_data[setup_future_usage]",
+        ),
+    ],
+)
 def test_invalid_sessions_are_refused_naming_the_param(sdk, overrides, param):
     with pytest.raises(stripe.InvalidRequestError) as raised:
         sdk.v1.checkout.sessions.create(params=session_params(**overrides))
@@ -131,8 +171,9 @@ def test_live_and_wrong_keys_are_authentication_errors(fake):
 def test_errors_have_stripes_json_shape(fake):
     with requests.Session() as http:
         missing_key = http.get(f"{fake.base_url}/v1/checkout/sessions")
-        not_found = http.get(f"{fake.base_url}/v1/charges/ch_nope",
-                             headers={"Authorization": f"Bearer {API_KEY}"})
+        not_found = http.get(
+            f"{fake.base_url}/v1/charges/ch_nope", headers={"Authorization": f"Bearer {API_KEY}"}
+        )
     assert missing_key.status_code == 401
     assert set(missing_key.json()["error"]) >= {"type", "message", "param", "code"}
     assert missing_key.json()["error"]["type"] == "authentication_error"

@@ -33,8 +33,9 @@ def test_events_list_newest_first_and_pages_with_auto_paging_iter(sdk, fake, cus
     every = list(first_page.auto_paging_iter())
     assert [e.data.object.id for e in every] == ids[::-1]
 
-    assert [e.type for e in sdk.v1.events.list(params={"type": "checkout.session.*", "limit": 1}).data] == \
-        ["checkout.session.expired"]
+    assert [e.type for e in sdk.v1.events.list(params={"type": "checkout.session.*", "limit": 1}).data] == [
+        "checkout.session.expired"
+    ]
     recent = sdk.v1.events.list(params={"created": {"gte": int(time.time()) - 60}, "limit": 100})
     assert len(recent.data) == 6
     assert sdk.v1.events.list(params={"created": {"gt": int(time.time()) + 60}}).data == []
@@ -127,10 +128,14 @@ def test_without_delivery_a_test_pushes_signed_events_through_a_flask_test_clien
     fake_app = create_fake_app(API_KEY, webhook_secret=SECRET, deliver=False)
     fake, app = fake_app.test_client(), webhook_app.test_client()
     auth = {"Authorization": f"Bearer {API_KEY}"}
-    form = {"mode": "payment", "line_items[0][price_data][currency]": "usd",
-            "line_items[0][price_data][unit_amount]": "4900",
-            "line_items[0][price_data][product_data][name]": "Postural Blueprint",
-            "line_items[0][quantity]": "1", "success_url": "http://school.test/ok?s={CHECKOUT_SESSION_ID}"}
+    form = {
+        "mode": "payment",
+        "line_items[0][price_data][currency]": "usd",
+        "line_items[0][price_data][unit_amount]": "4900",
+        "line_items[0][price_data][product_data][name]": "Postural Blueprint",
+        "line_items[0][quantity]": "1",
+        "success_url": "http://school.test/ok?s={CHECKOUT_SESSION_ID}",
+    }
     session = fake.post("/v1/checkout/sessions", data=form, headers=auth).get_json()
     assert session["url"] == f"http://localhost/checkout/pay/{session['id']}"
     paid = fake.post(f"/checkout/pay/{session['id']}", data={"action": "pay"})
@@ -140,8 +145,12 @@ def test_without_delivery_a_test_pushes_signed_events_through_a_flask_test_clien
     batch = fake.post(f"/_fake/events/{events[0]['id']}/duplicate", headers=auth).get_json()
     assert batch["queued"] is False
     for item in batch["data"]:
-        response = app.post("/stripe/webhook", data=item["body"], content_type="application/json",
-                            headers={"Stripe-Signature": item["signature"]})
+        response = app.post(
+            "/stripe/webhook",
+            data=item["body"],
+            content_type="application/json",
+            headers={"Stripe-Signature": item["signature"]},
+        )
         assert response.status_code == 200
     assert [e.type for e in received] == ["checkout.session.completed"] * 2
     timestamp = int(dict(part.split("=", 1) for part in item["signature"].split(","))["t"])

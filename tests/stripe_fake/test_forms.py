@@ -9,19 +9,24 @@ from coursehub.stripe_fake.forms import Params, parse_nested
 
 
 def test_brackets_become_nested_dicts_and_indexed_lists():
-    parsed = parse_nested([
-        ("mode", "payment"),
-        ("line_items[0][price_data][product_data][metadata][course_slug]", "pb"),
-        ("line_items[0][quantity]", "1"),
-        ("line_items[1][quantity]", "2"),
-        ("expand[0]", "line_items"),
-        ("expand[1]", "payment_intent"),
-        ("types[]", "a"), ("types[]", "b"),
-    ])
+    parsed = parse_nested(
+        [
+            ("mode", "payment"),
+            ("line_items[0][price_data][product_data][metadata][course_slug]", "pb"),
+            ("line_items[0][quantity]", "1"),
+            ("line_items[1][quantity]", "2"),
+            ("expand[0]", "line_items"),
+            ("expand[1]", "payment_intent"),
+            ("types[]", "a"),
+            ("types[]", "b"),
+        ]
+    )
     assert parsed == {
         "mode": "payment",
-        "line_items": [{"price_data": {"product_data": {"metadata": {"course_slug": "pb"}}}, "quantity": "1"},
-                       {"quantity": "2"}],
+        "line_items": [
+            {"price_data": {"product_data": {"metadata": {"course_slug": "pb"}}}, "quantity": "1"},
+            {"quantity": "2"},
+        ],
         "expand": ["line_items", "payment_intent"],
         "types": ["a", "b"],
     }

@@ -14,8 +14,7 @@ def test_pay_completes_the_session_and_delivers_a_verified_webhook(sdk, fake, re
     response = pay(customer, session)
 
     assert response.status_code == 303
-    assert response.headers["Location"] == (
-        f"http://127.0.0.1:5000/checkout/success?session_id={session.id}")
+    assert response.headers["Location"] == (f"http://127.0.0.1:5000/checkout/success?session_id={session.id}")
     # The page waits for the first delivery before redirecting, as Checkout does.
     assert receiver.types() == ["checkout.session.completed"]
     event = receiver.verified()[0]
@@ -45,8 +44,10 @@ def test_delayed_method_completes_unpaid_then_succeeds(sdk, fake, receiver, cust
     assert settled["payment_status"] == "paid"
     receiver.wait_for(2)
     events = receiver.verified()
-    assert [e.type for e in events] == ["checkout.session.completed",
-                                        "checkout.session.async_payment_succeeded"]
+    assert [e.type for e in events] == [
+        "checkout.session.completed",
+        "checkout.session.async_payment_succeeded",
+    ]
     assert events[0].data.object.payment_status == "unpaid"
     assert events[1].data.object.payment_status == "paid"
     assert sdk.v1.payment_intents.retrieve(after_pay.payment_intent.id).status == "succeeded"
@@ -97,7 +98,8 @@ def test_page_shows_items_total_and_cancel_link_without_script(sdk, customer):
 def test_promotion_code_reduces_the_total(sdk, fake, receiver, customer):
     coupon = sdk.v1.coupons.create(params={"percent_off": 25, "duration": "once", "name": "Launch"})
     promo = sdk.v1.promotion_codes.create(
-        params={"promotion": {"type": "coupon", "coupon": coupon.id}, "code": "LAUNCH25"})
+        params={"promotion": {"type": "coupon", "coupon": coupon.id}, "code": "LAUNCH25"}
+    )
     session = sdk.v1.checkout.sessions.create(params=session_params(allow_promotion_codes=True))
 
     wrong = pay(customer, session, "apply_code", code="NOPE")

@@ -20,9 +20,10 @@ def paid(sdk, customer, receiver):
 
 def test_partial_refund_then_the_rest_then_nothing_more(sdk, receiver, paid):
     intent = paid.payment_intent
-    first = sdk.v1.refunds.create(params={"payment_intent": intent.id, "amount": 1000,
-                                          "metadata": {"order_id": "42"}},
-                                  options={"idempotency_key": "refund-42-1"})
+    first = sdk.v1.refunds.create(
+        params={"payment_intent": intent.id, "amount": 1000, "metadata": {"order_id": "42"}},
+        options={"idempotency_key": "refund-42-1"},
+    )
     assert (first.amount, first.status, first.charge) == (1000, "succeeded", intent.latest_charge)
     charge = sdk.v1.charges.retrieve(intent.latest_charge)
     assert (charge.amount_refunded, charge.refunded) == (1000, False)
@@ -51,8 +52,10 @@ def test_partial_refund_then_the_rest_then_nothing_more(sdk, receiver, paid):
 def test_a_repeated_refund_request_refunds_once(sdk, paid):
     options = {"idempotency_key": "refund-42-double-click"}
     params = {"payment_intent": paid.payment_intent.id, "amount": 500}
-    assert sdk.v1.refunds.create(params=params, options=options).id == \
+    assert (
         sdk.v1.refunds.create(params=params, options=options).id
+        == sdk.v1.refunds.create(params=params, options=options).id
+    )
     assert sdk.v1.charges.retrieve(paid.payment_intent.latest_charge).amount_refunded == 500
     assert len(sdk.v1.refunds.list(params={"payment_intent": paid.payment_intent.id}).data) == 1
 
