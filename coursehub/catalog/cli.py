@@ -10,6 +10,7 @@ from coursehub.content.bundles import dump_bundles, load_bundles
 from coursehub.content.exporter import export_catalog
 from coursehub.content.files import ContentErrors, load_catalog
 from coursehub.content.importer import import_catalog
+from coursehub.content.quiz_lint import quiz_warnings
 from coursehub.core.cli import CommandError, CommandGroup
 from coursehub.core.extensions import db
 from coursehub.core.paths import COURSES_DIR
@@ -32,6 +33,8 @@ def import_command(path: Path, publish: bool) -> None:
             click.echo(f"Error: {error}", err=True)
         click.echo(f"Nothing was imported: fix the {len(errors.errors)} problem(s) above.", err=True)
         raise SystemExit(2) from None
+    for warning in quiz_warnings(courses):
+        click.echo(f"Warning: {warning}", err=True)
     with click.progressbar(
         length=len(courses),
         label="Importing courses",

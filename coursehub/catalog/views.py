@@ -1,7 +1,5 @@
 """The shop window: the home page, course pages and the disclaimer, composed from the features below."""
 
-from functools import cache
-
 from flask import abort, render_template
 from flask_login import current_user
 
@@ -9,9 +7,8 @@ from coursehub.billing.products import bundles_with, current_bundle_products
 from coursehub.billing.stripe_client import payments_enabled
 from coursehub.catalog import bp
 from coursehub.catalog.offers import call_to_action
-from coursehub.content.markdown import render_markdown
+from coursehub.content.notices import notice
 from coursehub.content.queries import catalog_cards, course_by_slug, syllabus
-from coursehub.core.paths import COURSES_DIR
 from coursehub.learning.access import CourseAccess
 from coursehub.learning.progress import CourseProgress, completed_lesson_ids
 from coursehub.quizzes.services import passed_quiz_ids
@@ -52,12 +49,6 @@ def course(slug: str):
     )
 
 
-@cache
-def _disclaimer_html() -> str:
-    """The disclaimer is content, kept with the courses; rendered once per process."""
-    return render_markdown((COURSES_DIR / "disclaimer.md").read_text(encoding="utf-8"))
-
-
 @bp.get("/disclaimer")
 def disclaimer():
-    return render_template("catalog/disclaimer.html", body=_disclaimer_html())
+    return render_template("catalog/disclaimer.html", notice=notice("disclaimer"))

@@ -95,8 +95,8 @@ class _Entry:
 def load_catalog(root: Path) -> tuple[CourseFile, ...]:
     """Read and check every course folder under ``root``, in catalog order.
 
-    Files in ``root`` (README.md, disclaimer.md) and hidden entries are ignored; every other folder is
-    a course and must hold a course.toml.
+    Files in ``root`` (README.md, disclaimer.md, safety.md) and hidden entries are ignored; every other
+    folder is a course and must hold a course.toml.
 
     :raise ContentErrors: listing every problem found, each with its file (relative to the parent of
         ``root``) and line; nothing is returned unless all the content is valid.

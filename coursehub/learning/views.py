@@ -3,6 +3,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from coursehub.content.models import Course, Lesson
+from coursehub.content.notices import notice
 from coursehub.content.queries import course_by_slug, syllabus
 from coursehub.core.extensions import db
 from coursehub.learning import bp
@@ -62,6 +63,7 @@ def lesson(course_slug: str, lesson_slug: str):
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
         video_url=media_url(found, "video", current_user),
         captions_url=media_url(found, "captions", current_user),
+        safety_notice=notice("safety"),
     )
     # After rendering: the commit expires every loaded row, and the page needs none of them again.
     if current_user.is_authenticated and not is_staff(current_user):
