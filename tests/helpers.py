@@ -18,6 +18,11 @@ def page_text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
+def without_csrf_tokens(body: str) -> str:
+    """The page with its CSRF tokens blanked: they carry a timestamp, so two renders a second apart differ."""
+    return CSRF_PATTERN.sub('name="csrf_token" value=""', body)
+
+
 def csrf_token_from(body: str) -> str:
     match = CSRF_PATTERN.search(body)
     assert match, "the page has no CSRF token"
