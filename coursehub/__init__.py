@@ -25,6 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(STATIC_DIR),
     )
     load_config(app.config, config)
+    register_logging(app)
     register_proxy_fix(app)
     register_extensions(app)
     register_blueprints(app)
@@ -33,6 +34,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_template_helpers(app)
     register_cli(app)
     return app
+
+
+def register_logging(app: Flask) -> None:
+    from coursehub.core.logs import register_logging as register
+
+    register(app)
 
 
 def register_proxy_fix(app: Flask) -> None:
@@ -73,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from coursehub.learning import media as _learning_media  # noqa: F401
     from coursehub.learning import quiz_views as _learning_quiz_views  # noqa: F401
     from coursehub.learning import views as _learning_views  # noqa: F401
+    from coursehub.learning.access_log import register_access_log
     from coursehub.learning.offer_slot import set_offer_provider
     from coursehub.mail import register_mail
     from coursehub.quizzes import bp as quizzes_bp
@@ -85,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(billing_bp)
     register_stripe(app)
     register_mail(app)
+    register_access_log()
     set_offer_provider(app, call_to_action)
 
 

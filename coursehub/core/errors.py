@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from coursehub.core.extensions import db
+from coursehub.core.logs import loggable_path
 
 log = logging.getLogger("coursehub.core.errors")
 
@@ -69,7 +70,7 @@ def _handle_server_error(error: Exception):
     db.session.rollback()
     original = getattr(error, "original_exception", None) or error
     if not isinstance(original, InternalServerError):
-        log.error("Unhandled error on %s %s", request.method, request.path, exc_info=original)
+        log.error("Unhandled error on %s %s", request.method, loggable_path(), exc_info=original)
     return error_response(500)
 
 
