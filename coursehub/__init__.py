@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)
+    register_personal_data(app)
     register_cli(app)
     return app
 
@@ -63,6 +64,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Import each feature's view modules (they attach routes to its blueprint), then register it."""
     from coursehub.accounts import bp as accounts_bp
+    from coursehub.accounts import data_rights_views as _accounts_data_rights  # noqa: F401
     from coursehub.accounts import login as _accounts_login  # noqa: F401
     from coursehub.accounts import views as _accounts_views  # noqa: F401
     from coursehub.billing import bp as billing_bp
@@ -113,6 +115,16 @@ def register_template_helpers(app: Flask) -> None:
     from coursehub.core.templating import register_template_helpers as register
 
     register(app)
+
+
+def register_personal_data(app: Flask) -> None:
+    """Each feature names what it holds about a learner, for the download and for account deletion."""
+    from coursehub.billing import personal_data as billing_data
+    from coursehub.learning import personal_data as learning_data
+    from coursehub.quizzes import personal_data as quizzes_data
+
+    for feature in (quizzes_data, learning_data, billing_data):
+        feature.register(app)
 
 
 def register_cli(app: Flask) -> None:
