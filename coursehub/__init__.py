@@ -131,6 +131,7 @@ def register_cli(app: Flask) -> None:
     from coursehub.accounts.cli import users_cli
     from coursehub.billing.cli import orders_cli, stripe_cli
     from coursehub.catalog.cli import courses_cli
+    from coursehub.core.backup import backup_cli
     from coursehub.demo.cli import demo_cli
     from coursehub.learning.cli import access_cli
     from coursehub.mail.cli import mail_cli
@@ -142,3 +143,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(stripe_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(backup_cli)
