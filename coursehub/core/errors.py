@@ -75,13 +75,20 @@ def _handle_server_error(error: Exception):
     return error_response(500)
 
 
+def _is_passing_outage(error: DBAPIError) -> bool:
+    """The connection died (the pool says so), or SQLite was busy; a bad statement is still a 500."""
+    return error.connection_invalidated or (
+        isinstance(error, OperationalError) and "database is locked" in str(error.orig)
+    )
+
+
 def _handle_database_error(error: DBAPIError):
     """A lost or refused database connection is a passing outage (503, try again), not a bug (500).
 
     The pool has already invalidated a connection that died (``connection_invalidated``), and
     ``pool_pre_ping`` tests the others, so the next request gets a live connection.
     """
-    if not (error.connection_invalidated or isinstance(error, OperationalError)):
+    if not _is_passing_outage(error):
         return _handle_server_error(error)
     db.session.rollback()
     log.warning(
