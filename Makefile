@@ -7,7 +7,7 @@ STRIPE_DEMO := $(if $(STRIPE_SECRET_KEY),,STRIPE_SECRET_KEY=sk_test_coursehub_de
 	STRIPE_API_BASE=http://127.0.0.1:12111 STRIPE_WEBHOOK_SECRET="$$(cat instance/webhook_secret)")
 FLASK := COURSEHUB_ENV=demo SECRET_KEY="$$(cat instance/secret_key)" $(STRIPE_DEMO) $(BIN)/flask --app wsgi
 
-.PHONY: run test lint clean
+.PHONY: run test lint clean load
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CourseHub needs Python 3.11 or newer (set PYTHON=...)")'
@@ -44,6 +44,11 @@ run: $(VENV)/.installed-app instance/secret_key instance/webhook_secret
 ## test: ruff, then the whole suite on SQLite, then on PostgreSQL when one is there
 test: $(VENV)/.installed-test
 	@bash scripts/test.sh
+
+## load: 100 learners and 50 buyers for 60 s on SQLite, then PostgreSQL (LOAD_POSTGRES_URL); loopback only
+load: $(VENV)/.installed-test
+	@$(BIN)/pip install --quiet -e ".[load]"
+	@$(BIN)/python -m load.run
 
 lint: $(VENV)/.installed-test
 	@$(BIN)/ruff check .

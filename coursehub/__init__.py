@@ -25,14 +25,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(STATIC_DIR),
     )
     load_config(app.config, config)
+    register_logging(app)
     register_proxy_fix(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)
+    register_personal_data(app)
     register_cli(app)
     return app
+
+
+def register_logging(app: Flask) -> None:
+    from coursehub.core.logs import register_logging as register
+
+    register(app)
 
 
 def register_proxy_fix(app: Flask) -> None:
@@ -56,6 +64,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Import each feature's view modules (they attach routes to its blueprint), then register it."""
     from coursehub.accounts import bp as accounts_bp
+    from coursehub.accounts import data_rights_views as _accounts_data_rights  # noqa: F401
     from coursehub.accounts import login as _accounts_login  # noqa: F401
     from coursehub.accounts import views as _accounts_views  # noqa: F401
     from coursehub.billing import bp as billing_bp
@@ -73,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from coursehub.learning import media as _learning_media  # noqa: F401
     from coursehub.learning import quiz_views as _learning_quiz_views  # noqa: F401
     from coursehub.learning import views as _learning_views  # noqa: F401
+    from coursehub.learning.access_log import register_access_log
     from coursehub.learning.offer_slot import set_offer_provider
     from coursehub.mail import register_mail
     from coursehub.quizzes import bp as quizzes_bp
@@ -85,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(billing_bp)
     register_stripe(app)
     register_mail(app)
+    register_access_log()
     set_offer_provider(app, call_to_action)
 
 
@@ -106,10 +117,21 @@ def register_template_helpers(app: Flask) -> None:
     register(app)
 
 
+def register_personal_data(app: Flask) -> None:
+    """Each feature names what it holds about a learner, for the download and for account deletion."""
+    from coursehub.billing import personal_data as billing_data
+    from coursehub.learning import personal_data as learning_data
+    from coursehub.quizzes import personal_data as quizzes_data
+
+    for feature in (quizzes_data, learning_data, billing_data):
+        feature.register(app)
+
+
 def register_cli(app: Flask) -> None:
     from coursehub.accounts.cli import users_cli
     from coursehub.billing.cli import orders_cli, stripe_cli
     from coursehub.catalog.cli import courses_cli
+    from coursehub.core.backup import backup_cli
     from coursehub.demo.cli import demo_cli
     from coursehub.learning.cli import access_cli
     from coursehub.mail.cli import mail_cli
@@ -121,3 +143,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(stripe_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(backup_cli)

@@ -22,6 +22,7 @@ from coursehub.core.paths import COURSES_DIR
 from tests.databases import backend_name, drop_database, fresh_database
 from tests.factories import grant, make_user
 from tests.helpers import AuthActions, free_port, settings_for
+from tests.log_scan import LogScan
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -51,6 +52,24 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "page" in item.fixturenames:
             item.add_marker(skip)
+
+
+# ---- logs ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def log_scan():
+    """Records every log line of the run; at the end, fails the run if any holds a secret it saw."""
+    with LogScan() as scan:
+        yield scan
+    leaks = scan.leaks()
+    assert not leaks, f"{len(leaks)} secrets reached the logs, e.g. {leaks[:5]}"
+
+
+@pytest.fixture(autouse=True)
+def _log_scan_attached(log_scan):
+    """Alembic's fileConfig (run by the migrations) replaces the root logger's handlers: put ours back."""
+    log_scan.attach()
 
 
 # ---- mail ------------------------------------------------------------------------------------------

@@ -56,3 +56,10 @@ class ChangePasswordForm(FlaskForm):
 class ChangeEmailForm(FlaskForm):
     email = EmailField("New email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Your password", validators=[DataRequired()])
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    confirm = BooleanField(
+        "I understand that my progress, quiz results and journal are deleted and can't be brought back."
+    )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 import stripe
 
 from coursehub.billing.fulfillment import sync_order
 from coursehub.billing.models import Order, OrderStatus
 from coursehub.billing.money import format_price
 from coursehub.billing.stripe_client import stripe_client
+
+log = logging.getLogger("coursehub.billing")
 
 
 class RefundError(Exception):
@@ -48,4 +52,5 @@ def refund_order(order: Order, amount_cents: int | None = None, request_key: str
         )
     except stripe.StripeError as error:
         raise RefundError(f"Stripe refused the refund: {error.user_message or error}") from None
+    log.info("refund", extra={"order_id": order.id, "amount_cents": amount, "currency": order.currency})
     return sync_order(order)

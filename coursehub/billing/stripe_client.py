@@ -33,6 +33,10 @@ def register_stripe(app: Flask) -> None:
     if not key:
         return
     base = app.config["STRIPE_API_BASE"]
+    # A short timeout: a learner waiting on Buy gets an answer in seconds, not the SDK's default 80 s.
     app.extensions["coursehub.stripe"] = stripe.StripeClient(
-        key, base_addresses={"api": base} if base else None, max_network_retries=2
+        key,
+        base_addresses={"api": base} if base else None,
+        max_network_retries=2,
+        http_client=stripe.RequestsClient(timeout=app.config["STRIPE_TIMEOUT"]),
     )

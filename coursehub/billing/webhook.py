@@ -36,6 +36,11 @@ def stripe_webhook():
         db.session.commit()
     except (stripe.StripeError, SQLAlchemyError) as error:
         db.session.rollback()
-        log.warning("Stripe event %s not applied yet (%s); Stripe will retry", event.id, error)
+        # The error's name only: a database error's text carries the statement's parameters.
+        log.warning(
+            "webhook not applied; Stripe will retry",
+            extra={"event_id": event.id, "event_type": event.type, "error": type(error).__name__},
+        )
         return json_error(500, "retry", "Temporary failure; please retry.")
+    log.info("webhook", extra={"event_id": event.id, "event_type": event.type, "outcome": outcome})
     return {"received": True, "outcome": outcome}

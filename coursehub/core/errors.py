@@ -6,9 +6,11 @@ import logging
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from coursehub.core.extensions import db
+from coursehub.core.logs import loggable_path
 
 log = logging.getLogger("coursehub.core.errors")
 
@@ -69,10 +71,35 @@ def _handle_server_error(error: Exception):
     db.session.rollback()
     original = getattr(error, "original_exception", None) or error
     if not isinstance(original, InternalServerError):
-        log.error("Unhandled error on %s %s", request.method, request.path, exc_info=original)
+        log.error("Unhandled error on %s %s", request.method, loggable_path(), exc_info=original)
     return error_response(500)
 
 
+def _is_passing_outage(error: DBAPIError) -> bool:
+    """The connection died (the pool says so), or SQLite was busy; a bad statement is still a 500."""
+    return error.connection_invalidated or (
+        isinstance(error, OperationalError) and "database is locked" in str(error.orig)
+    )
+
+
+def _handle_database_error(error: DBAPIError):
+    """A lost or refused database connection is a passing outage (503, try again), not a bug (500).
+
+    The pool has already invalidated a connection that died (``connection_invalidated``), and
+    ``pool_pre_ping`` tests the others, so the next request gets a live connection.
+    """
+    if not _is_passing_outage(error):
+        return _handle_server_error(error)
+    db.session.rollback()
+    log.warning(
+        "Database unavailable on %s %s: %s", request.method, loggable_path(), type(error.orig).__name__
+    )
+    response = error_response(503)
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(DBAPIError, _handle_database_error)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(InternalServerError, _handle_server_error)
