@@ -26,6 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     load_config(app.config, config)
     register_proxy_fix(app)
+    register_request_checks(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -40,6 +41,12 @@ def register_proxy_fix(app: Flask) -> None:
     hops = app.config["PROXY_HOPS"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def register_request_checks(app: Flask) -> None:
+    from coursehub.core.edge import register_request_checks as register
+
+    register(app)
 
 
 def register_extensions(app: Flask) -> None:
