@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     """Import each feature's view modules (they attach routes to its blueprint), then register it."""
     from coursehub.accounts import bp as accounts_bp
     from coursehub.accounts import login as _accounts_login  # noqa: F401
+    from coursehub.accounts import session_views as _accounts_session_views  # noqa: F401
     from coursehub.accounts import views as _accounts_views  # noqa: F401
     from coursehub.billing import bp as billing_bp
     from coursehub.billing import views as _billing_views  # noqa: F401

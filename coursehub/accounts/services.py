@@ -19,6 +19,7 @@ from coursehub.accounts.passwords import (
     needs_rehash,
     verify_password,
 )
+from coursehub.accounts.sessions import end_all_sessions
 from coursehub.core.db_types import utcnow
 from coursehub.core.extensions import db
 from coursehub.mail.services import queue_mail
@@ -204,9 +205,10 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 def _set_password(user: User, new_password: str) -> None:
+    """A new password ends every session: whoever knew the old one is logged out everywhere."""
     check_password_rules(new_password, user.email)
     user.password_hash = hash_password(new_password)
-    user.session_version += 1
+    end_all_sessions(user)
 
 
 def request_email_change(user: User, password: str, new_email: str) -> str:
