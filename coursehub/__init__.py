@@ -27,6 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     load_config(app.config, config)
     register_logging(app)
     register_proxy_fix(app)
+    register_request_checks(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -50,6 +51,12 @@ def register_proxy_fix(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
+def register_request_checks(app: Flask) -> None:
+    from coursehub.core.edge import register_request_checks as register
+
+    register(app)
+
+
 def register_extensions(app: Flask) -> None:
     import coursehub.models  # noqa: F401 - every table on the metadata before migrations look
     from coursehub.core.database import register_database
@@ -66,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from coursehub.accounts import bp as accounts_bp
     from coursehub.accounts import data_rights_views as _accounts_data_rights  # noqa: F401
     from coursehub.accounts import login as _accounts_login  # noqa: F401
+    from coursehub.accounts import session_views as _accounts_session_views  # noqa: F401
     from coursehub.accounts import views as _accounts_views  # noqa: F401
     from coursehub.billing import bp as billing_bp
     from coursehub.billing import views as _billing_views  # noqa: F401

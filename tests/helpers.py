@@ -3,8 +3,11 @@
 import html
 import re
 import socket
+import threading
+from contextlib import contextmanager
 
 from sqlalchemy import func, select
+from werkzeug.serving import make_server
 
 from coursehub.billing.models import Order
 from coursehub.core.extensions import db
@@ -97,3 +100,18 @@ def only_order(app):
         found = db.session.scalars(select(Order)).one()
         db.session.expunge(found)
         return found
+
+
+@contextmanager
+def serving(app, port: int | None = None):
+    """Serve ``app`` on a real port with threads, as ``flask demo serve`` does. :return: its base URL."""
+    port = port or free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()

@@ -3,20 +3,15 @@
 from flask import redirect, request, url_for
 
 from coursehub.accounts.models import User
+from coursehub.accounts.sessions import user_for_token
 from coursehub.core.errors import json_error, wants_json
-from coursehub.core.extensions import db, login_manager
+from coursehub.core.extensions import login_manager
 
 
 @login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    """Session ids are ``<user id>.<session version>``; a changed password ends older sessions."""
-    user_id, _, version = session_id.partition(".")
-    if not user_id.isdigit() or not version.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
-        return None
-    return user
+def load_user(session_token: str) -> User | None:
+    """The session cookie and the remember-me cookie carry a sign-in's token; it must still be live."""
+    return user_for_token(session_token)
 
 
 @login_manager.unauthorized_handler

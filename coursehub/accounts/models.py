@@ -1,4 +1,4 @@
-"""Users and their roles."""
+"""Users, their roles, and their signed-in sessions."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coursehub.core.db_types import UTCDateTime, str_enum, utcnow
@@ -33,8 +33,6 @@ class User(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(80))
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"), default=Role.LEARNER)
     password_hash: Mapped[str] = mapped_column(String(255))
-    # Bumped when the password changes, so every other session and remember-me cookie ends.
-    session_version: Mapped[int] = mapped_column(Integer, default=1)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pending_email: Mapped[str | None] = mapped_column(String(254))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -44,8 +42,16 @@ class User(UserMixin, db.Model):
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"
 
+    # Set for the request by log-in or the session loader (accounts/sessions.py); never stored.
+    session_token = None  # str | None (unannotated: a plain attribute, not a column)
+    current_session = None  # UserSession | None
+
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_version}"
+        """What Flask-Login keeps in the session and remember-me cookies: this sign-in's token.
+
+        Without one, a value no session matches, so a stray ``login_user`` signs nobody in.
+        """
+        return self.session_token or f"no-session:{self.id}"
 
     @property
     def is_verified(self) -> bool:
@@ -53,3 +59,24 @@ class User(UserMixin, db.Model):
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
+
+
+class UserSession(db.Model):
+    """One sign-in on one device, so log-out (here or from another device) really ends it.
+
+    The cookie carries a random token; only its SHA-256 is stored, so a copy of the database opens no
+    session.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} of user {self.user_id}>"

@@ -6,6 +6,8 @@ queue goes out only after that commit.
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask import current_app
 from sqlalchemy import select
 
@@ -19,9 +21,15 @@ from coursehub.accounts.passwords import (
     needs_rehash,
     verify_password,
 )
+from coursehub.accounts.sessions import end_all_sessions
 from coursehub.core.db_types import utcnow
 from coursehub.core.extensions import db
 from coursehub.mail.services import queue_mail
+
+# Embeddings, overrides, isolates and marks: each can make a printed name read differently.
+BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Letters and symbols that print as nothing.
+BLANK_LETTERS = set("\u115f\u1160\u3164\uffa0\u2800")
 
 
 class AccountError(Exception):
@@ -54,6 +62,26 @@ def check_password_rules(password: str, email: str = "") -> None:
         raise AccountError("Choose a password that is not your email address.", field="password")
 
 
+def check_display_name(raw: str) -> str:
+    """The name printed on certificates, stripped.
+
+    :raise AccountError: for control characters, bidi overrides (they reorder the printed text) or a name
+        that is blank once invisible characters are removed.
+    """
+    name = unicodedata.normalize("NFC", raw or "").strip()
+    if any(unicodedata.category(character) in {"Cc", "Cs", "Zl", "Zp"} for character in name):
+        raise AccountError("Your name can't contain control characters.", field="display_name")
+    if any(character in BIDI_CONTROLS for character in name):
+        raise AccountError("Your name can't contain text-direction characters.", field="display_name")
+    if not any(_visible(character) for character in name):
+        raise AccountError("Enter the name to show on your certificates.", field="display_name")
+    return name
+
+
+def _visible(character: str) -> bool:
+    return unicodedata.category(character) not in {"Cf", "Zs", "Mn", "Me"} and character not in BLANK_LETTERS
+
+
 def create_user(
     email: str, display_name: str, password: str, role: Role = Role.LEARNER, verified: bool = False
 ) -> User:
@@ -66,9 +94,7 @@ def create_user(
     except InvalidEmail as error:
         raise AccountError(f"That email address is not valid: {error}") from None
     check_password_rules(password, normalized)
-    display_name = display_name.strip()
-    if not display_name:
-        raise AccountError("Enter the name to show on your certificates.", field="display_name")
+    display_name = check_display_name(display_name)
     if db.session.scalar(select(User.id).where(User.email == normalized)) is not None:
         raise AccountError("An account with that email already exists.")
     user = User(
@@ -97,8 +123,10 @@ def sign_up(email: str, display_name: str, password: str) -> User | None:
     except InvalidEmail as error:
         raise AccountError(f"That email address is not valid: {error}") from None
     check_password_rules(password, normalized)
+    check_display_name(display_name)
     existing = db.session.scalar(select(User).where(User.email == normalized))
     if existing is not None:
+        hash_password(password)  # the work a new account costs, so the answer's timing tells nothing
         queue_mail(existing.email, "You already have a CourseHub account", "account_exists", user=existing)
         return None
     user = create_user(normalized, display_name, password)
@@ -204,9 +232,10 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 def _set_password(user: User, new_password: str) -> None:
+    """A new password ends every session: whoever knew the old one is logged out everywhere."""
     check_password_rules(new_password, user.email)
     user.password_hash = hash_password(new_password)
-    user.session_version += 1
+    end_all_sessions(user)
 
 
 def request_email_change(user: User, password: str, new_email: str) -> str:

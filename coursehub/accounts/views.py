@@ -12,6 +12,7 @@ from coursehub.accounts.forms import (
     ResetPasswordForm,
     SignUpForm,
 )
+from coursehub.accounts.sessions import end_session, live_sessions, start_session
 from coursehub.core.extensions import db, limiter
 from coursehub.core.requests import safe_next
 
@@ -28,7 +29,9 @@ def _form_was_refused(response) -> bool:
 
 
 def _log_in(user, remember: bool = False) -> None:
+    """Start a recorded session (committed by the caller) and hand its token to Flask-Login."""
     session.clear()  # a new session id on log in, so a planted session can't be taken over
+    start_session(user, request.headers.get("User-Agent", ""))
     login_user(user, remember=remember)
 
 
@@ -93,8 +96,8 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            db.session.commit()
             _log_in(user, remember=form.remember.data)
+            db.session.commit()
             flash(f"Welcome back, {user.display_name}.", "success")
             return redirect(next_url or url_for("catalog.index"))
         form.password.errors.append("That email and password don't match an account.")
@@ -103,6 +106,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        end_session(current_user.current_session)
+        db.session.commit()
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
@@ -150,7 +156,7 @@ def reset_password(token: str):
 @bp.get("/account")
 @login_required
 def account():
-    return render_template("accounts/account.html")
+    return render_template("accounts/account.html", sessions=live_sessions(current_user))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -163,8 +169,8 @@ def change_password():
         except services.AccountError as error:
             _show_error(form, error)
         else:
-            db.session.commit()
             _log_in(current_user._get_current_object())  # other devices are now logged out
+            db.session.commit()
             flash("Your password is changed. Other devices have been logged out.", "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from coursehub.billing import bp
 from coursehub.billing.events import handle_event
 from coursehub.billing.stripe_client import payments_enabled
+from coursehub.core.edge import reads_raw_body
 from coursehub.core.errors import json_error
 from coursehub.core.extensions import csrf, db, limiter
 
@@ -18,6 +19,7 @@ log = logging.getLogger("coursehub.billing")
 
 
 @bp.post("/stripe/webhook")
+@reads_raw_body
 @csrf.exempt
 @limiter.exempt
 def stripe_webhook():

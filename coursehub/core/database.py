@@ -6,6 +6,9 @@ from sqlalchemy import event
 from coursehub.core.extensions import db, migrate
 from coursehub.core.paths import MIGRATIONS_DIR
 
+# How long a SQLite writer waits for the one before it; far longer than any request holds the lock.
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
 
 def register_database(app: Flask) -> None:
     """Bind SQLAlchemy and Flask-Migrate; the factory imports every model first (``coursehub.models``)."""
@@ -17,10 +20,15 @@ def register_database(app: Flask) -> None:
 
 
 def _make_sqlite_transactional(engine) -> None:
-    """Turn on foreign keys and let SQLAlchemy, not pysqlite, start transactions.
+    """Foreign keys on, and writers that queue behind each other instead of failing with "locked".
 
-    pysqlite's own transaction handling breaks SAVEPOINT (SQLAlchemy docs, "Serializable isolation /
-    Savepoints / Transactional DDL"); without it, nested transactions and rollbacks misbehave.
+    SQLAlchemy, not pysqlite, starts transactions: pysqlite's own handling breaks SAVEPOINT (SQLAlchemy
+    docs, "Serializable isolation / Savepoints / Transactional DDL"). Every transaction begins
+    IMMEDIATE, taking the write lock at once: a deferred one that reads and then writes cannot upgrade
+    once another writer has committed (SQLITE_BUSY, which no timeout cures), and a request rarely knows
+    in advance whether it will write (a lesson page records the visit). SQLite allows one writer at a time
+    anyway; this makes the others wait their turn (``busy_timeout``) rather than fail. Rails and Django
+    (``transaction_mode``) make the same choice. WAL lets the checkpointer and backups read meanwhile.
     """
 
     @event.listens_for(engine, "connect")
@@ -28,8 +36,12 @@ def _make_sqlite_transactional(engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash loses no committed data
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -22,6 +22,7 @@ MESSAGES = {
     405: ("method_not_allowed", "That action isn't available here."),
     409: ("conflict", "That can't be done in the current state. Reload the page and try again."),
     413: ("too_large", "What you sent is too large."),
+    415: ("unsupported_media_type", "This address accepts form data only."),
     429: ("rate_limited", "Too many attempts in a short time. Please wait a minute and try again."),
     500: ("server_error", "Something went wrong on our side. It has been logged; please try again."),
     503: ("unavailable", "The school is briefly unavailable. Please try again in a moment."),

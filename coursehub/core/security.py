@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request, session
 
 
 def _origin(url: str) -> str:
@@ -47,7 +47,21 @@ def _add_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
     if current_app.config["COURSEHUB_ENV"] == "production":
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    if _is_personal(response):
+        headers.setdefault("Cache-Control", "private, no-store")
     return response
+
+
+def _is_personal(response: Response) -> bool:
+    """Anything answered to a signed-in person, or changing the session cookie (log-out, a new CSRF
+    token), is theirs alone: no cache keeps it.
+
+    A shared or back-button cache would otherwise show a dashboard or lesson after log-out, or to the
+    next person on a shared computer. Static files are the same for everyone.
+    """
+    if request.endpoint == "static":
+        return False
+    return "_user_id" in session or session.modified or "Set-Cookie" in response.headers
 
 
 def register_security_headers(app: Flask) -> None:

@@ -1,10 +1,11 @@
 """``flask demo seed``: the demo accounts for trying the school offline."""
 
+import os
 from urllib.parse import urlsplit
 
 import click
 from flask import current_app
-from werkzeug.serving import run_simple
+from werkzeug.serving import WSGIRequestHandler, run_simple
 
 from coursehub.accounts.models import Role
 from coursehub.accounts.services import create_user, find_user_by_email
@@ -20,6 +21,13 @@ DEMO_ACCOUNTS = (
     ("author@example.com", "Demo Author", Role.AUTHOR),
     ("admin@example.com", "Demo Admin", Role.ADMIN),
 )
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler, without naming its version and Python's in every answer's Server header."""
+
+    def version_string(self) -> str:
+        return "CourseHub"
 
 
 @demo_cli.command("seed")
@@ -42,6 +50,8 @@ def serve(port: int) -> None:
     config = current_app.config
     if config["COURSEHUB_ENV"] == "production":
         raise CommandError("demo serve is for trying the school; run gunicorn in production (see README)")
+    if "BASE_URL" not in os.environ:  # links in mail and Stripe's return address follow --port
+        config["BASE_URL"] = f"http://127.0.0.1:{port}"
     fake = None
     if config["STRIPE_API_BASE"]:
         base = urlsplit(config["STRIPE_API_BASE"])
@@ -59,7 +69,13 @@ def serve(port: int) -> None:
         click.echo("Stripe: using the Stripe account of STRIPE_SECRET_KEY")
     click.echo(f"CourseHub: serving on http://127.0.0.1:{port} (Ctrl+C to stop)")
     try:
-        run_simple("127.0.0.1", port, current_app._get_current_object(), threaded=True)
+        run_simple(
+            "127.0.0.1",
+            port,
+            current_app._get_current_object(),
+            threaded=True,
+            request_handler=QuietRequestHandler,
+        )
     finally:
         if fake is not None:
             fake.stop()

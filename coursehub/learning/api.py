@@ -6,6 +6,7 @@ from flask import request
 from flask_login import current_user, login_required
 
 from coursehub.content.models import Lesson
+from coursehub.core.edge import accepts_json
 from coursehub.core.errors import json_error
 from coursehub.core.extensions import db
 from coursehub.learning import bp
@@ -35,6 +36,7 @@ def _number(value):
 
 
 @bp.post("/api/lessons/<int:lesson_id>/progress")
+@accepts_json
 @login_required
 def report_progress(lesson_id: int):
     lesson = db.session.get(Lesson, lesson_id)

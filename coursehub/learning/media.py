@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import time
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from coursehub.core.extensions import db
 from coursehub.learning import bp
 from coursehub.learning.access import can_view_lesson
 
+EXPIRES_PATTERN = re.compile(r"[0-9]{1,12}")  # a Unix time in ASCII digits, not any Unicode digit
 KINDS = {"video": ("video_ref", "video/mp4"), "captions": ("captions_ref", "text/vtt")}
 
 
@@ -56,10 +58,11 @@ def media_url(lesson: Lesson, kind: str, user, now: float | None = None) -> str 
 def _check_signature(lesson_id: int, kind: str) -> None:
     """:raise 403: for a missing, tampered, expired or someone else's URL."""
     expires, signature = request.args.get("expires", ""), request.args.get("signature", "")
-    if not expires.isdigit() or int(expires) < time.time():
+    if not EXPIRES_PATTERN.fullmatch(expires) or int(expires) < time.time():
         abort(403, "This video link has expired. Reload the lesson page to get a new one.")
     expected = _sign(f"{lesson_id}:{kind}:{_user_key(current_user)}:{expires}", _local_secret())
-    if not hmac.compare_digest(expected, signature):
+    # As bytes: compare_digest refuses non-ASCII str, and a forged link must be a 403, not a crash.
+    if not hmac.compare_digest(expected.encode(), signature.encode()):
         abort(403, "This video link is not valid for you. Reload the lesson page.")
 
 

@@ -1,0 +1,158 @@
+"""Every route of the app, classified, with a small world of data to request it against.
+
+Adding a route? Add its endpoint to ``ROUTES`` with its kind; add a ``SAMPLE_ARGS`` entry when its URL
+has an argument name not listed yet, and an ``EXPECTED_GET`` entry when its data makes a role's answer
+differ from its kind's default (``KIND_GET``). The inventory test fails for an unclassified route.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from coursehub.accounts.models import Role, User
+from coursehub.content.models import Course, Quiz
+from coursehub.core.extensions import db
+from coursehub.learning.certificates import issue_certificate
+from coursehub.quizzes.services import start_attempt
+from tests.factories import UserRecord, grant, make_course, make_quiz, make_user
+
+
+class Kind(enum.StrEnum):
+    PUBLIC = "public"  # anyone; what it shows may depend on the data (EXPECTED_GET)
+    LEARNER = "learner"  # signed in; a learner's own things
+    AUTHOR = "author"  # authors and admins
+    ADMIN = "admin"  # admins only
+    WEBHOOK = "webhook"  # no session: a signature on the body
+    MEDIA = "media"  # no session needed: a signed, expiring URL
+
+
+ACTORS = ("visitor", "owner", "other", "author", "admin")
+
+ROUTES: dict[str, Kind] = {
+    "static": Kind.PUBLIC,
+    "core.healthz": Kind.PUBLIC,
+    "catalog.index": Kind.PUBLIC,
+    "catalog.course": Kind.PUBLIC,
+    "catalog.disclaimer": Kind.PUBLIC,
+    "accounts.signup": Kind.PUBLIC,
+    "accounts.login": Kind.PUBLIC,
+    "accounts.logout": Kind.PUBLIC,
+    "accounts.forgot_password": Kind.PUBLIC,
+    "accounts.reset_password": Kind.PUBLIC,
+    "accounts.verify_email": Kind.PUBLIC,
+    "learning.lesson": Kind.PUBLIC,
+    "learning.certificate_public": Kind.PUBLIC,
+    "accounts.account": Kind.LEARNER,
+    "accounts.change_email": Kind.LEARNER,
+    "accounts.change_password": Kind.LEARNER,
+    "accounts.resend_verification": Kind.LEARNER,
+    "accounts.end_other_session": Kind.LEARNER,
+    "accounts.end_other_sessions": Kind.LEARNER,
+    "learning.dashboard": Kind.LEARNER,
+    "learning.start": Kind.LEARNER,
+    "learning.mark_complete": Kind.LEARNER,
+    "learning.report_progress": Kind.LEARNER,
+    "learning.certificate_pdf": Kind.LEARNER,
+    "quizzes.quiz": Kind.LEARNER,
+    "quizzes.start": Kind.LEARNER,
+    "quizzes.attempt": Kind.LEARNER,
+    "quizzes.submit": Kind.LEARNER,
+    "billing.checkout": Kind.LEARNER,
+    "billing.checkout_bundle": Kind.LEARNER,
+    "billing.success": Kind.LEARNER,
+    "billing.cancelled": Kind.LEARNER,
+    "billing.stripe_webhook": Kind.WEBHOOK,
+    "learning.media": Kind.MEDIA,
+}
+
+# The answer to a GET by kind: visitors of private pages are sent to log in ("login").
+KIND_GET: dict[Kind, dict[str, int | str]] = {
+    Kind.PUBLIC: dict.fromkeys(ACTORS, 200),
+    Kind.LEARNER: {"visitor": "login", "owner": 200, "other": 200, "author": 200, "admin": 200},
+    Kind.AUTHOR: {"visitor": "login", "owner": 403, "other": 403, "author": 200, "admin": 200},
+    Kind.ADMIN: {"visitor": "login", "owner": 403, "other": 403, "author": 403, "admin": 200},
+    Kind.MEDIA: dict.fromkeys(ACTORS, 403),  # requested without a signature
+}
+# Where the world's data changes a GET's answer from its kind's default.
+EXPECTED_GET: dict[str, dict[str, int | str]] = {
+    # The paid lesson: its owner and staff read it; everyone else gets the locked page.
+    "learning.lesson": {"visitor": 403, "owner": 200, "other": 403, "author": 200, "admin": 200},
+    # Signed-in people are sent on from the log-in and sign-up forms.
+    "accounts.login": {**dict.fromkeys(ACTORS, 302), "visitor": 200},
+    "accounts.signup": {**dict.fromkeys(ACTORS, 302), "visitor": 200},
+    # A made-up token: sent on to ask for a new link.
+    "accounts.reset_password": dict.fromkeys(ACTORS, 302),
+    "accounts.verify_email": dict.fromkeys(ACTORS, 302),
+    "quizzes.quiz": {"visitor": "login", "owner": 200, "other": 403, "author": 200, "admin": 200},
+    # The owner's attempt: nobody else's, not even staff's.
+    "quizzes.attempt": {"visitor": "login", "owner": 200, "other": 403, "author": 404, "admin": 404},
+    "learning.certificate_pdf": {"visitor": "login", "owner": 200, "other": 403, "author": 200, "admin": 200},
+    "billing.success": {"visitor": "login", "owner": 404, "other": 404, "author": 404, "admin": 404},
+    "billing.cancelled": {"visitor": "login", "owner": 302, "other": 302, "author": 302, "admin": 302},
+}
+# Who may see the paid lesson's sentence, and where; nobody else, on any page.
+SECRET_READERS = {("learning.lesson", actor) for actor in ("owner", "author", "admin")}
+SECRET = "The iliopsoas hides behind the gut like a cable behind a cupboard"
+
+
+@dataclass(frozen=True)
+class World:
+    users: dict[str, UserRecord]
+    args: dict[str, str]
+
+
+SAMPLE_ARGS_FIXED = {
+    "token": "sample-token",
+    "filename": "css/site.css",
+    "kind": "video",
+    "module_slug": "module-1",
+    "bundle_slug": "no-such-bundle",
+}
+
+
+def build_world(app) -> World:
+    """A paid course with a secret sentence, its owner (a grant, a quiz attempt, a certificate), another
+    learner, an author and an admin."""
+    users = {
+        "owner": make_user(app, display_name="Owner Learner"),
+        "other": make_user(app, display_name="Other Learner"),
+        "author": make_user(app, role=Role.AUTHOR),
+        "admin": make_user(app, role=Role.ADMIN),
+    }
+    course = make_course(app, lessons=2, preview=(), body=SECRET)
+    make_quiz(app, course)
+    grant(app, users["owner"], course, enroll=True)
+    with app.app_context():
+        owner = db.session.get(User, users["owner"].id)
+        quiz = db.session.query(Quiz).one()
+        attempt_id = start_attempt(owner, quiz).id
+        code = issue_certificate(owner, db.session.get(Course, course.id)).code
+        db.session.commit()
+    args = {
+        **SAMPLE_ARGS_FIXED,
+        "slug": course.slug,
+        "course_slug": course.slug,
+        "lesson_slug": course.lesson_slugs[1],
+        "lesson_id": str(course.lesson_ids[1]),
+        "attempt_id": str(attempt_id),
+        "code": code,
+        "session_id": "1",
+    }
+    return World(users, args)
+
+
+def url_for_rule(rule, world: World) -> str:
+    missing = sorted(set(rule.arguments) - set(world.args))
+    assert not missing, f"{rule.endpoint}: add sample values for {missing} to tests/inventory.py"
+    return rule.build({name: world.args[name] for name in rule.arguments})[1]
+
+
+def routes(app, world: World, methods: set[str]):
+    """(endpoint, url, method) for each rule and method, in a stable order."""
+    found = [
+        (rule.endpoint, url_for_rule(rule, world), method)
+        for rule in app.url_map.iter_rules()
+        for method in sorted(rule.methods & methods)
+    ]
+    return sorted(found)
