@@ -22,6 +22,7 @@ from sqlalchemy import delete, or_
 from coursehub.accounts.models import Role, User
 from coursehub.accounts.passwords import verify_password
 from coursehub.accounts.services import AccountError
+from coursehub.accounts.sessions import end_all_sessions
 from coursehub.core.db_types import utcnow
 from coursehub.core.extensions import db
 from coursehub.mail.models import OutboxMessage
@@ -97,5 +98,5 @@ def delete_account(user: User, password: str, confirmed: bool) -> None:
     user.pending_email = None
     user.email_verified_at = None
     user.last_login_at = None
-    user.session_version += 1
+    end_all_sessions(user)
     db.session.flush()

@@ -134,3 +134,14 @@ def test_staff_cannot_delete_themselves_by_a_click(app, auth):
     response = delete_account(auth, admin.password)
     assert "Staff accounts are removed by another admin." in page_text(response)
     assert count_rows(app, User, email=admin.email) == 1
+
+
+def test_deleting_ends_the_accounts_sessions_on_every_device(app, auth, client, learner):
+    other_device = app.test_client()
+    other_device.set_cookie(
+        client.get_cookie(app.config["SESSION_COOKIE_NAME"]).key,
+        client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value,
+    )
+    assert other_device.get("/account").status_code == 200
+    delete_account(auth, learner.password)
+    assert other_device.get("/account").status_code == 302
