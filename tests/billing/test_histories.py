@@ -24,7 +24,7 @@ from coursehub.billing.checkout import start_checkout
 from coursehub.billing.models import LedgerEntry, LedgerKind, Order, Product
 from coursehub.core.extensions import db
 from coursehub.learning.models import Entitlement, EntitlementSource, EntitlementStatus
-from tests.billing.shop import sign
+from tests.billing.shop import sign, stripe_fee
 from tests.factories import make_course, make_product, make_user
 
 PRICES = {"one": 4900, "two": 3900, "both": 7900}
@@ -119,6 +119,7 @@ def expected_money(purchases: list[Purchase]) -> Counter:
     money: Counter = Counter()
     for purchase in purchases:
         money[LedgerKind.CHARGE] += PRICES[purchase.product]
+        money[LedgerKind.FEE] += stripe_fee(PRICES[purchase.product])
         money[LedgerKind.REFUND] += purchase.refunded
         if purchase.dispute:
             money[LedgerKind.DISPUTE] += PRICES[purchase.product]
