@@ -62,7 +62,9 @@ def test_a_delivery_stripe_did_not_sign_is_400_and_changes_nothing(app, shop, pa
         headers={"Stripe-Signature": signature} if signature else {},
     )
     assert response.status_code == 400
-    assert response.get_json()["error"]["code"] == ("bad_event" if spoil == "invalid_json" else "bad_signature")
+    assert response.get_json()["error"]["code"] == (
+        "bad_event" if spoil == "invalid_json" else "bad_signature"
+    )
     assert count_rows(app, StripeEvent) == count_rows(app, LedgerEntry) == count_rows(app, Entitlement) == 0
     assert only_order(app).status is OrderStatus.PENDING
 
