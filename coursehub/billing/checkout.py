@@ -100,9 +100,8 @@ def start_checkout(
         return twin.checkout_url
     try:
         session = stripe_client().v1.checkout.sessions.create(
-            params=_session_params(user, product, order, success_url, cancel_url),
-            options={"idempotency_key": f"checkout-order-{order.id}"},
-        )
+            params=_session_params(user, product, order, success_url, cancel_url)
+        )  # the SDK's own idempotency key covers its retries; an order-id key would outlive a DB reset
     except stripe.StripeError as error:
         detail = error.user_message or "the payment service did not answer"
         raise CheckoutError(
