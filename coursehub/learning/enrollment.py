@@ -148,13 +148,13 @@ def revoke_access(user, course: Course, reason: str, actor: str) -> bool:
     statement = _insert(AccessHold).values(
         user_id=user.id, course_id=course.id, reason=reason[:300], actor=actor[:255], created_at=utcnow()
     )
-    result = db.session.execute(
+    created = db.session.execute(
         statement.on_conflict_do_nothing(
             index_elements=["user_id", "course_id"], index_where=AccessHold.__table__.c.lifted_at.is_(None)
-        )
-    )
+        ).returning(AccessHold.__table__.c.id)
+    ).scalar_one_or_none()  # no row back when a hold already stood (rowcount is not reliable here)
     db.session.flush()
-    return result.rowcount == 1
+    return created is not None
 
 
 def standing_hold(user, course: Course) -> AccessHold | None:
