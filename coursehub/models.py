@@ -1,13 +1,14 @@
 """Imports every feature's models, so the metadata that migrations compare against is complete."""
 
 from coursehub.accounts.models import User
-from coursehub.billing.models import LedgerEntry, Order, Product, StripeEvent
+from coursehub.billing.models import LedgerEntry, Order, Product, RefundRequest, StripeEvent
 from coursehub.content.models import Course, Lesson, Module, Quiz, QuizQuestion
-from coursehub.learning.models import Certificate, Enrollment, Entitlement, LessonProgress
+from coursehub.learning.models import AccessHold, Certificate, Enrollment, Entitlement, LessonProgress
 from coursehub.mail.models import OutboxMessage
 from coursehub.quizzes.models import QuizAnswer, QuizAttempt
 
 __all__ = [
+    "AccessHold",
     "Certificate",
     "Course",
     "Enrollment",
@@ -23,6 +24,7 @@ __all__ = [
     "QuizAnswer",
     "QuizAttempt",
     "QuizQuestion",
+    "RefundRequest",
     "StripeEvent",
     "User",
 ]

@@ -21,7 +21,7 @@ from coursehub.core.extensions import db, limiter
 from coursehub.core.paths import COURSES_DIR
 from tests.databases import backend_name, drop_database, fresh_database
 from tests.factories import grant, make_user
-from tests.helpers import AuthActions, free_port, settings_for
+from tests.helpers import AuthActions, ServerClient, free_port, settings_for
 from tests.log_scan import LogScan
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -209,6 +209,7 @@ def count_queries() -> QueryCounter:
 
 @pytest.fixture
 def client(app):
+    app.test_client_class = ServerClient
     return app.test_client()
 
 

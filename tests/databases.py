@@ -11,11 +11,22 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 import sqlalchemy as sa
 
 from coursehub.core.config import _parse_database_url
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def require_postgres() -> None:
+    """Row-level concurrency is tested on PostgreSQL; without one, skip, except in CI (``CI`` set), which
+    has PostgreSQL and must fail rather than pass with the concurrency tests silently left out."""
+    if POSTGRES_URL:
+        return
+    if os.environ.get("CI"):
+        pytest.fail("CI is set but TEST_DATABASE_URL is not: the concurrency tests need PostgreSQL")
+    pytest.skip("row-level concurrency is tested on PostgreSQL (set TEST_DATABASE_URL)")
 
 
 def backend_name() -> str:

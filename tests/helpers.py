@@ -6,6 +6,7 @@ import socket
 import threading
 from contextlib import contextmanager
 
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
@@ -35,6 +36,14 @@ def csrf_token_from(body: str) -> str:
 def links_in(message) -> list[str]:
     """The links in a mail's plain-text part."""
     return LINK_PATTERN.findall(message.get_body(preferencelist=("plain",)).get_content())
+
+
+class ServerClient(FlaskClient):
+    """Reads each response and then closes it, as a WSGI server does once the body has gone, so the
+    app's close hooks (mail is sent after the response) have run when the test looks."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
 
 
 class AuthActions:

@@ -1,7 +1,12 @@
+import os
+import subprocess
+import sys
+
 import pytest
 
 from coursehub.accounts.models import Role
 from coursehub.accounts.services import find_user_by_email
+from coursehub.core.paths import PROJECT_ROOT
 from tests.factories import make_user
 
 
@@ -88,3 +93,28 @@ def test_demo_seed_is_refused_in_production(app, runner):
     assert "never created in production" in one_line_error(result)
     with app.app_context():
         assert find_user_by_email("admin@example.com") is None
+
+
+def test_users_create_checks_the_address_before_asking_for_a_password(app, runner):
+    result = runner.invoke(args=["users", "create", "not-an-email"], input="")
+    assert result.exit_code == 2
+    assert "Password" not in result.output
+    assert "That email address is not valid" in one_line_error(result)
+
+
+@pytest.mark.parametrize("command", [["users", "create", "ada@example.com"], ["mail", "send-pending"]])
+def test_a_command_on_a_machine_without_settings_prints_one_line_and_exits_2(tmp_path, command):
+    """No SECRET_KEY in production (the default): one line saying what to set, no traceback."""
+    environment = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "coursehub", *command],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Error: SECRET_KEY is not set; set it to a random string")

@@ -79,3 +79,86 @@ def test_upgrading_a_database_that_holds_courses_keeps_them(empty_app):
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("SELECT partial_credit FROM quizzes").scalar() in (False, 0)
             assert connection.exec_driver_sql("SELECT count(*) FROM quiz_questions").scalar() == 1
+
+
+def test_per_order_entitlements_keep_access_progress_and_manual_revokes(empty_app):
+    """Old rows were one per (user, course, source): the newest bundle owned B's row, a manual revoke was a
+    revoked row. After the upgrade each paid order has its own rows and the revoke is a standing hold."""
+    day = "2026-01-01"
+    with empty_app.app_context():
+        flask_migrate.upgrade(revision="a333fd495717")
+        with db.engine.begin() as connection:
+
+            def insert(sql: str, rows: list[dict]) -> None:
+                connection.execute(sa.text(sql), rows)
+
+            insert(
+                "INSERT INTO users (id, email, password_hash, display_name, role, session_version,"
+                " created_at, updated_at) VALUES (1, 'a@x.test', 'h', 'A', 'learner', 1, :day, :day)",
+                [{"day": day}],
+            )
+            insert(
+                "INSERT INTO courses (id, slug, title, subtitle, summary, access, price_cents, currency,"
+                " position, created_at, updated_at) VALUES (:id, :slug, 'C', 's', 's', 'paid', 100, 'usd',"
+                " :id, :day, :day)",
+                [{"id": n, "slug": f"c{n}", "day": day} for n in (1, 2, 3, 4)],
+            )
+            insert(
+                "INSERT INTO products (id, slug, kind, title, summary, price_cents, currency, updated_at)"
+                " VALUES (:id, :slug, 'bundle', 'P', '', 100, 'usd', :day)",
+                [{"id": n, "slug": f"p{n}", "day": day} for n in (1, 2)],
+            )
+            insert(
+                "INSERT INTO product_courses (product_id, course_id) VALUES (:product, :course)",
+                [{"product": p, "course": c} for p, c in ((1, 1), (1, 2), (2, 2), (2, 3))],
+            )
+            insert(
+                "INSERT INTO orders (id, user_id, product_id, status, access, list_price_cents, currency,"
+                " refunded_cents, note, created_at, updated_at) VALUES (:id, 1, :id, 'paid', 'active', 100,"
+                " 'usd', 0, '', :day, :day)",
+                [{"id": n, "day": day} for n in (1, 2)],
+            )
+            insert(
+                "INSERT INTO entitlements (user_id, course_id, source, status, order_id, reason, created_at,"
+                " status_changed_at) VALUES (1, :course, :source, :status, :order, :reason, '2026-01-01',"
+                " '2026-01-01')",
+                [
+                    {
+                        "course": 1,
+                        "source": "bundle",
+                        "status": "active",
+                        "order": 1,
+                        "reason": "order 1: active",
+                    },
+                    {
+                        "course": 2,
+                        "source": "bundle",
+                        "status": "active",
+                        "order": 2,
+                        "reason": "order 2: active",
+                    },
+                    {
+                        "course": 3,
+                        "source": "bundle",
+                        "status": "active",
+                        "order": 2,
+                        "reason": "order 2: active",
+                    },
+                    {"course": 4, "source": "grant", "status": "revoked", "order": None, "reason": "abuse"},
+                ],
+            )
+            insert(
+                "INSERT INTO enrollments (user_id, course_id, enrolled_at) VALUES (1, 2, :day)",
+                [{"day": day}],
+            )
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            query = connection.exec_driver_sql
+            pairs = query("SELECT order_id, course_id FROM entitlements WHERE order_id IS NOT NULL").all()
+            assert sorted(pairs) == [(1, 1), (1, 2), (2, 2), (2, 3)]  # order 1 got its own row for course 2
+            holds = query("SELECT course_id, reason FROM access_holds WHERE lifted_at IS NULL").all()
+            assert holds == [(4, "abuse")]
+            assert query("SELECT count(*) FROM enrollments").scalar() == 1
+        flask_migrate.downgrade(revision="a333fd495717")
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM entitlements").scalar() == 4

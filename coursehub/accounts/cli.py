@@ -4,6 +4,7 @@ import sys
 
 import click
 
+from coursehub.accounts.emails import InvalidEmail, normalize_email
 from coursehub.accounts.models import Role
 from coursehub.accounts.services import AccountError, create_user, find_user_by_email, set_role
 from coursehub.core.cli import CommandError, CommandGroup
@@ -28,6 +29,12 @@ def _parse_role(value: str) -> Role:
 def create(email: str, role: str, display_name: str | None, password_stdin: bool) -> None:
     """Create a verified account for EMAIL."""
     chosen_role = _parse_role(role)
+    try:  # the arguments are checked before the password is asked for
+        email = normalize_email(email)
+    except InvalidEmail as error:
+        raise CommandError(f"That email address is not valid: {error}") from None
+    if find_user_by_email(email) is not None:
+        raise CommandError("An account with that email already exists.")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:

@@ -1,19 +1,25 @@
-"""Starting a Stripe Checkout for a product, with the price from the server and one order per try."""
+"""Starting a Stripe Checkout for a product, with the price from the server and one open checkout.
+
+A learner has at most one pending order per product (a partial unique index): parallel Buy clicks meet
+there, and the losers reuse the winner's session. A pending order whose session Stripe has expired or
+no longer knows is closed and replaced, so a dead pay page never blocks buying.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
 
 import stripe
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from coursehub.billing.models import Order, OrderStatus, Product, ProductKind
 from coursehub.billing.stripe_client import stripe_client
-from coursehub.core.db_types import utcnow
 from coursehub.core.extensions import db
 from coursehub.learning.access import has_active_entitlement
+from coursehub.learning.enrollment import standing_hold
 
-REUSE_PENDING_FOR = timedelta(hours=20)  # Stripe sessions last 24 h; leave room to finish paying
+log = logging.getLogger("coursehub.billing")
 
 
 class CheckoutError(Exception):
@@ -47,6 +53,11 @@ def check_purchase(user, product: Product, overlap_confirmed: bool = False) -> N
     :raise AlreadyOwned: a course the learner owns, or a bundle whose every course they own.
     :raise OverlapsOwned: a bundle with some owned courses, not yet confirmed.
     """
+    held = [course for course in product.courses if standing_hold(user, course) is not None]
+    if held:
+        raise CheckoutError(
+            f"Your access to {held[0].title} is on hold; please write to us rather than buying it again."
+        )
     owned = owned_courses(user, product)
     if owned and (product.kind is ProductKind.COURSE or len(owned) == len(product.courses)):
         raise AlreadyOwned(owned[0])
@@ -57,38 +68,40 @@ def check_purchase(user, product: Product, overlap_confirmed: bool = False) -> N
 def start_checkout(
     user, product: Product, success_url: str, cancel_url: str, overlap_confirmed: bool = False
 ) -> str:
-    """Create (or reuse) a pending order and its Checkout Session. :return: the URL to send the learner to.
+    """Create (or reuse) the learner's open checkout for ``product``. :return: the URL to send them to.
 
-    :raise CheckoutError: unverified email, a purchase rule (``check_purchase``), or Stripe refused; the
-        order is then not kept.
+    The new order's row holds the one-open-checkout slot while its session is created, so a parallel
+    click waits on the index for at most the Stripe timeout and then reuses that session.
+
+    :raise CheckoutError: unverified email, a purchase rule (``check_purchase``), a payment still being
+        processed, or Stripe refused; the order is then not kept.
     """
     if not user.is_verified:
         raise CheckoutError("Please confirm your email address before buying: we send your receipt there.")
     check_purchase(user, product, overlap_confirmed)
-    reusable = db.session.scalar(
-        select(Order).where(
-            Order.user_id == user.id,
-            Order.product_id == product.id,
-            Order.status == OrderStatus.PENDING,
-            Order.checkout_url.is_not(None),
-            Order.created_at > utcnow() - REUSE_PENDING_FOR,
-        )
-    )
-    if reusable is not None:
-        return reusable.checkout_url
+    pending = _pending_order(user, product)
+    if pending is not None:
+        url = _payable_url(pending)
+        if url is not None:
+            return url
     order = Order(
         user_id=user.id,
         product_id=product.id,
         list_price_cents=product.price_cents,
         currency=product.currency,
     )
-    db.session.add(order)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(order)
+    except IntegrityError:  # a parallel click holds the slot, and has committed its session by now
+        twin = _pending_order(user, product)
+        if twin is None or twin.checkout_url is None:
+            raise CheckoutError("Your checkout is starting in another tab; please try again.") from None
+        return twin.checkout_url
     try:
         session = stripe_client().v1.checkout.sessions.create(
-            params=_session_params(user, product, order, success_url, cancel_url),
-            options={"idempotency_key": f"checkout-order-{order.id}"},
-        )
+            params=_session_params(user, product, order, success_url, cancel_url)
+        )  # the SDK's own idempotency key covers its retries; an order-id key would outlive a DB reset
     except stripe.StripeError as error:
         detail = error.user_message or "the payment service did not answer"
         raise CheckoutError(
@@ -98,6 +111,40 @@ def start_checkout(
     order.checkout_session_id, order.checkout_url = session.id, session.url
     db.session.flush()
     return session.url
+
+
+def _pending_order(user, product: Product) -> Order | None:
+    return db.session.scalar(
+        select(Order).where(
+            Order.user_id == user.id, Order.product_id == product.id, Order.status == OrderStatus.PENDING
+        )
+    )
+
+
+def _payable_url(order: Order) -> str | None:
+    """The pending order's pay page while its session is open; otherwise close the order (None).
+
+    :raise CheckoutError: the session is complete: the payment is being processed, so no second one.
+    """
+    try:
+        session = stripe_client().v1.checkout.sessions.retrieve(order.checkout_session_id)
+    except stripe.InvalidRequestError as error:
+        if error.http_status != 404:
+            raise CheckoutError("We couldn't reach the payment service; please try again.") from None
+        log.warning("Order %s: Stripe no longer knows session %s", order.id, order.checkout_session_id)
+        session = None
+    except stripe.StripeError:
+        raise CheckoutError("We couldn't reach the payment service; please try again.") from None
+    if session is not None and session.status == "open":
+        return order.checkout_url
+    if session is not None and session.status == "complete":
+        raise CheckoutError("Your payment for this is being processed; it opens as soon as it is confirmed.")
+    order.status = OrderStatus.EXPIRED
+    order.note = (
+        "its checkout session expired" if session is not None else "Stripe no longer knows its session"
+    )
+    db.session.flush()
+    return None
 
 
 def _session_params(user, product: Product, order: Order, success_url: str, cancel_url: str) -> dict:

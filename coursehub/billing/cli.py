@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import getpass
 import re
 import time
+import uuid
 
 import click
 import stripe
@@ -11,7 +13,7 @@ import stripe
 from coursehub.billing.events import HANDLED, handle_event
 from coursehub.billing.models import Order, StripeEvent
 from coursehub.billing.money import AmountError, format_price, parse_amount
-from coursehub.billing.refunds import RefundError, refund_order
+from coursehub.billing.refunds import RefundError, refund_order, refundable_cents
 from coursehub.billing.stripe_client import PaymentsNotConfigured, stripe_client
 from coursehub.core.cli import CommandError, CommandGroup
 from coursehub.core.extensions import db
@@ -24,15 +26,32 @@ SINCE = re.compile(r"(\d+)([dh])")
 @orders_cli.command("refund")
 @click.argument("order_id", type=int)
 @click.option("--amount", default=None, help="How much to refund, e.g. 12.50 (default: all that remains).")
-def refund(order_id: int, amount: str | None) -> None:
-    """Refund order ORDER_ID through Stripe; a full refund ends its access."""
+@click.option("--yes", is_flag=True, help="Don't ask for confirmation.")
+def refund(order_id: int, amount: str | None, yes: bool) -> None:
+    """Refund order ORDER_ID through Stripe, after showing what remains; a full refund ends its access."""
     order = db.session.get(Order, order_id)
     if order is None:
         raise CommandError(f"no order {order_id}")
     try:
         cents = parse_amount(amount, order.currency) if amount else None
-        refund_order(order, cents)
-    except (AmountError, RefundError, PaymentsNotConfigured) as error:
+        remaining = refundable_cents(order)
+    except (AmountError, PaymentsNotConfigured) as error:
+        raise CommandError(str(error)) from None
+    except stripe.StripeError as error:
+        raise CommandError(f"Stripe did not answer: {error.user_message or error}") from None
+    asked = format_price(remaining if cents is None else cents, order.currency)
+    question = (
+        f"Order {order.id} ({order.user.email}, {order.product.title}): "
+        f"{format_price(remaining, order.currency)} can still be refunded. Refund {asked}?"
+    )
+    if remaining > 0 and not yes and not click.confirm(question):
+        raise CommandError("nothing refunded")
+    try:
+        # One key per confirmed run: a retry inside this run is one refund; another run is a new decision.
+        refund_order(
+            order, cents, request_key=f"cli-{uuid.uuid4()}", requested_by=f"shell:{getpass.getuser()}"
+        )
+    except RefundError as error:
         raise CommandError(str(error)) from None
     db.session.commit()
     click.echo(

@@ -1,4 +1,8 @@
-"""Handling one Stripe event: recorded once, mapped to its order, applied through sync_order."""
+"""Handling one Stripe event: mapped to its order, Stripe re-read, then recorded once and applied.
+
+Stripe is read before anything is written (``read_stripe``), so no write transaction waits on the
+network; the event row and its effect are then written in one transaction under the order's lock.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,10 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from coursehub.billing.fulfillment import fail_async_payment, fulfill_checkout, sync_order
+from coursehub.billing.fulfillment import apply_stripe_state
 from coursehub.billing.models import Order, StripeEvent
 from coursehub.billing.stripe_client import stripe_client
+from coursehub.billing.stripe_state import read_stripe
 from coursehub.core.extensions import db
 
 log = logging.getLogger("coursehub.billing")
@@ -17,6 +22,7 @@ log = logging.getLogger("coursehub.billing")
 SESSION_EVENTS = {
     "checkout.session.completed",
     "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
     "checkout.session.expired",
 }
 MONEY_EVENTS = {
@@ -31,15 +37,22 @@ MONEY_EVENTS = {
     "charge.dispute.funds_withdrawn",
     "charge.dispute.funds_reinstated",
 }
-HANDLED = SESSION_EVENTS | MONEY_EVENTS | {"checkout.session.async_payment_failed"}
+HANDLED = SESSION_EVENTS | MONEY_EVENTS
 
 
 def handle_event(event) -> str:
     """Apply ``event`` once. :return: "duplicate", "ignored", "no-order" or "applied".
 
-    The event row is written in the caller's transaction, so if applying it fails (and the caller rolls
-    back), the event is not marked processed and Stripe's retry applies it.
+    Every handled type is applied the same way, from Stripe's current state rather than the event's
+    snapshot. The event row is written in the caller's transaction, so if applying it fails (and the
+    caller rolls back), the event is not marked processed and Stripe's retry applies it.
+
+    :raise stripe.StripeError: Stripe could not be read (the caller decides whether a retry can help).
     """
+    if db.session.get(StripeEvent, event.id) is not None:
+        return "duplicate"
+    order = _order_for(event.type, event.data.object) if event.type in HANDLED else None
+    state = read_stripe(order) if order is not None and order.checkout_session_id else None
     try:
         with db.session.begin_nested():
             db.session.add(StripeEvent(id=event.id, type=event.type, created=event.created))
@@ -47,17 +60,10 @@ def handle_event(event) -> str:
         return "duplicate"
     if event.type not in HANDLED:
         return "ignored"
-    obj = event.data.object
-    order = _order_for(event.type, obj)
-    if order is None:
+    if state is None:
         log.warning("Stripe event %s (%s) matches no order; acknowledged", event.id, event.type)
         return "no-order"
-    if event.type == "checkout.session.async_payment_failed":
-        fail_async_payment(order)
-    elif event.type in SESSION_EVENTS:
-        fulfill_checkout(obj.id)
-    else:
-        sync_order(order)
+    apply_stripe_state(order, state)
     return "applied"
 
 

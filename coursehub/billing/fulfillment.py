@@ -1,29 +1,33 @@
 """fulfill_checkout and sync_order: what an order is worth, worked out from Stripe's current state.
 
 Every path (the webhook for any event, the success page, reconciliation, a refund from the school) ends
-in ``sync_order``, which re-fetches the session, payment and charge and derives the order's access from
-them. Events can therefore arrive twice, late or in any order: a refund seen before the payment still
-leaves no access, and an old "completed" replayed after a refund cannot grant again, because Stripe's
-current state says refunded. Writes are guarded by compare-and-set updates and unique constraints, so
-concurrent calls grant, record and mail once.
+in ``sync_order``: read Stripe first (``read_stripe``, no writes yet), then lock the order row
+(``SELECT ... FOR UPDATE`` on PostgreSQL) and apply what was read. Events can therefore arrive twice, late,
+in any order or at the same time: money is recorded by Stripe's own ids (the charge, each refund, the
+balance transaction, the dispute), so a repeat records nothing twice, and the refunded total is the sum
+of recorded refunds, never a delta. A sync that read Stripe a moment earlier than another cannot undo
+what the other recorded: refunds only add up, and a closed dispute never reopens.
 """
 
 from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select
 
 from coursehub.billing.entitlements import apply_access
 from coursehub.billing.ledger import record
-from coursehub.billing.models import AccessState, LedgerKind, Order, OrderStatus
-from coursehub.billing.stripe_client import stripe_client
+from coursehub.billing.models import AccessState, LedgerEntry, LedgerKind, Order, OrderStatus
+from coursehub.billing.stripe_state import StripeState, read_stripe
 from coursehub.core.db_types import utcnow
 from coursehub.core.extensions import db
 from coursehub.mail.services import queue_mail
 
 log = logging.getLogger("coursehub.billing")
 OPEN_DISPUTE = {"warning_needs_response", "warning_under_review", "needs_response", "under_review"}
+CLOSED_DISPUTE = {"won", "lost", "warning_closed"}
+FAILED_INTENT = {"requires_payment_method", "canceled"}
+LEGACY_REFUND_REF = "%:refunded-to:%"  # refunds recorded as cumulative deltas before refund ids were used
 
 
 def _metadata(obj, key: str) -> str | None:
@@ -41,11 +45,21 @@ def fulfill_checkout(session_id: str) -> Order | None:
 
 
 def sync_order(order: Order) -> Order:
-    client = stripe_client()
-    session = client.v1.checkout.sessions.retrieve(
-        order.checkout_session_id, params={"expand": ["line_items", "payment_intent"]}
-    )
-    if session.payment_status != "paid":
+    """:raise stripe.StripeError: Stripe could not be read; nothing was written."""
+    return apply_stripe_state(order, read_stripe(order))
+
+
+def lock_order(order_id: int) -> Order:
+    """The order, re-read under a row lock held until the commit (SQLite locks the whole file instead)."""
+    return db.session.execute(
+        select(Order).where(Order.id == order_id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def apply_stripe_state(order: Order, state: StripeState) -> Order:
+    order = lock_order(order.id)
+    session = state.session
+    if not state.paid:
         _settle_unpaid(order, session)
         return order
     problem = _mismatch(order, session)
@@ -53,27 +67,23 @@ def sync_order(order: Order) -> Order:
         _set_status(order, OrderStatus.MISMATCH, note=problem)
         log.error("Order %s paid but not as asked: %s", order.id, problem)
         return order
-    intent = session.payment_intent
-    charge = client.v1.charges.retrieve(intent.latest_charge)
-    dispute = _latest_dispute(client, charge) if charge.disputed else None
+    charge = state.charge
+    first_payment = _mark_paid(order, session, charge)
+    details = getattr(session, "total_details", None)
+    if details is not None:
+        order.discount_cents, order.tax_cents = details.amount_discount or 0, details.amount_tax or 0
+    if charge is None:
+        record(order, LedgerKind.CHARGE, 0, f"{session.id}:no-payment-required")
+    else:
+        record(order, LedgerKind.CHARGE, charge.amount, charge.id)
+        if state.fee is not None:
+            record(order, LedgerKind.FEE, state.fee[1], state.fee[0])
+        _record_refunds(order, state)
+    dispute_status = _record_dispute(order, state.dispute)
+    if first_payment:
+        _flag_duplicate(order)
 
-    first_payment = _mark_paid(order, session, intent.id, charge.id)
-    record(order, LedgerKind.CHARGE, charge.amount, charge.id)
-    if charge.amount_refunded > order.refunded_cents:
-        record(
-            order,
-            LedgerKind.REFUND,
-            charge.amount_refunded - order.refunded_cents,
-            f"{charge.id}:refunded-to:{charge.amount_refunded}",
-        )
-        order.refunded_cents = charge.amount_refunded
-    if dispute is not None:
-        record(order, LedgerKind.DISPUTE, dispute.amount, f"{dispute.id}:opened")
-        if dispute.status == "won":
-            record(order, LedgerKind.DISPUTE_WON, dispute.amount, f"{dispute.id}:won")
-        order.dispute_status = dispute.status
-
-    access = _access(charge, dispute)
+    access = _access(order, charge, dispute_status)
     previous = _set_access(order, access)
     apply_access(order, access)
     if first_payment and access is AccessState.ACTIVE:
@@ -86,20 +96,71 @@ def sync_order(order: Order) -> Order:
     return order
 
 
-def _access(charge, dispute) -> AccessState:
-    if charge.refunded or charge.amount_refunded >= charge.amount:
+def _record_refunds(order: Order, state: StripeState) -> None:
+    """One ledger line per Stripe refund id; refunds older lines already counted as a delta are skipped."""
+    legacy = _ledger_sum(order, LedgerKind.REFUND, LedgerEntry.stripe_ref.like(LEGACY_REFUND_REF))
+    for refund in state.refunds:
+        if legacy >= refund.amount and not _recorded(refund.id):
+            legacy -= refund.amount
+            continue
+        record(order, LedgerKind.REFUND, refund.amount, refund.id)
+    order.refunded_cents = _ledger_sum(order, LedgerKind.REFUND)
+
+
+def _record_dispute(order: Order, dispute) -> str | None:
+    """Record the dispute's money and return its status; a closed dispute never goes back to open."""
+    if dispute is None:
+        return order.dispute_status
+    record(order, LedgerKind.DISPUTE, dispute.amount, f"{dispute.id}:opened")
+    if dispute.status == "won":
+        record(order, LedgerKind.DISPUTE_WON, dispute.amount, f"{dispute.id}:won")
+    if order.dispute_status not in CLOSED_DISPUTE or dispute.status in CLOSED_DISPUTE:  # never reopened
+        order.dispute_status = dispute.status
+    return order.dispute_status
+
+
+def _recorded(stripe_ref: str) -> bool:
+    return db.session.scalar(select(LedgerEntry.id).where(LedgerEntry.stripe_ref == stripe_ref)) is not None
+
+
+def _ledger_sum(order: Order, kind: LedgerKind, *conditions) -> int:
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+            LedgerEntry.order_id == order.id, LedgerEntry.kind == kind, *conditions
+        )
+    )
+    return int(total)
+
+
+def _access(order: Order, charge, dispute_status: str | None) -> AccessState:
+    if charge is not None:
+        refunded = max(order.refunded_cents, charge.amount_refunded)
+        if charge.refunded or refunded >= charge.amount:
+            return AccessState.REVOKED
+    if dispute_status == "lost":
         return AccessState.REVOKED
-    if dispute is not None and dispute.status == "lost":
-        return AccessState.REVOKED
-    if dispute is not None and dispute.status in OPEN_DISPUTE:
+    if dispute_status in OPEN_DISPUTE:
         return AccessState.SUSPENDED
     return AccessState.ACTIVE
 
 
-def _latest_dispute(client, charge):
-    disputes = client.v1.disputes.list(params={"charge": charge.id, "limit": 10})
-    items = sorted(disputes.data, key=lambda dispute: dispute.created)
-    return items[-1] if items else None
+def _flag_duplicate(order: Order) -> None:
+    """A second payment for courses another paid order already opens is flagged for the admin to refund."""
+    course_ids = {course.id for course in order.product.courses}
+    others = db.session.scalars(
+        select(Order).where(
+            Order.user_id == order.user_id,
+            Order.id != order.id,
+            Order.status == OrderStatus.PAID,
+            Order.access == AccessState.ACTIVE,
+        )
+    )
+    for other in others:
+        if course_ids <= {course.id for course in other.product.courses}:
+            order.duplicate_of_id = other.id
+            order.note = f"paid twice: order {other.id} already opens these courses; refund one of them"
+            log.error("Order %s pays again for what order %s already opens", order.id, other.id)
+            return
 
 
 def _mismatch(order: Order, session) -> str | None:
@@ -117,75 +178,46 @@ def _mismatch(order: Order, session) -> str | None:
         return "the line items differ from the order"
     if not 0 <= session.amount_total <= session.amount_subtotal:
         return f"total {session.amount_total} is not within 0..{session.amount_subtotal}"
+    if (session.payment_status == "no_payment_required") != (session.amount_total == 0):
+        return f"payment status {session.payment_status} with a total of {session.amount_total}"
     return None
 
 
-def _mark_paid(order: Order, session, intent_id: str, charge_id: str) -> bool:
-    """Compare-and-set to paid. :return: True for exactly one caller, the one that made the change."""
-    now = utcnow()
-    changed = (
-        db.session.execute(
-            update(Order)
-            .where(
-                Order.id == order.id,
-                Order.status.in_([OrderStatus.PENDING, OrderStatus.FAILED, OrderStatus.EXPIRED]),
-            )
-            .values(
-                status=OrderStatus.PAID,
-                paid_at=now,
-                amount_paid_cents=session.amount_total,
-                payment_intent_id=intent_id,
-                charge_id=charge_id,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        == 1
-    )
-    db.session.refresh(order)
-    return changed
+def _mark_paid(order: Order, session, charge) -> bool:
+    """:return: True for exactly one sync, the one that saw the payment first (the row lock decides)."""
+    if order.status not in (OrderStatus.PENDING, OrderStatus.FAILED, OrderStatus.EXPIRED):
+        return False
+    order.status, order.paid_at, order.amount_paid_cents = OrderStatus.PAID, utcnow(), session.amount_total
+    if charge is not None:
+        order.payment_intent_id, order.charge_id = charge.payment_intent, charge.id
+    return True
 
 
 def _set_access(order: Order, access: AccessState) -> AccessState | None:
-    """Compare-and-set the access; :return: the previous state if this call changed it, else None."""
+    """:return: the previous state if this call changed it, else None."""
     previous = order.access
     if previous is access:
         return None
-    changed = (
-        db.session.execute(
-            update(Order)
-            .where(Order.id == order.id, Order.access == previous)
-            .values(access=access)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        == 1
-    )
-    db.session.refresh(order)
-    return previous if changed else None
+    order.access = access
+    return previous
 
 
 def _set_status(order: Order, status: OrderStatus, note: str = "") -> bool:
-    changed = (
-        db.session.execute(
-            update(Order)
-            .where(Order.id == order.id, Order.status == OrderStatus.PENDING)
-            .values(status=status, note=note[:500])
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        == 1
-    )
-    db.session.refresh(order)
-    return changed
+    """Settle a pending order; :return: whether this call did."""
+    if order.status is not OrderStatus.PENDING:
+        return False
+    order.status, order.note = status, note[:500]
+    return True
 
 
 def _settle_unpaid(order: Order, session) -> None:
-    """An unpaid session is open (nothing to do), complete but processing, or expired."""
+    """An unpaid session is open (nothing to do), processing a delayed payment, failed, or expired."""
     if session.status == "expired":
         _set_status(order, OrderStatus.EXPIRED)
-
-
-def fail_async_payment(order: Order) -> None:
-    """A delayed payment failed: the order fails (if still pending) and the learner hears why."""
-    if _set_status(order, OrderStatus.FAILED, note="the delayed payment failed"):
+        return
+    intent = session.payment_intent
+    failed = session.status == "complete" and intent is not None and intent.status in FAILED_INTENT
+    if failed and _set_status(order, OrderStatus.FAILED, note="the delayed payment failed"):
         queue_mail(
             order.user.email,
             f"Your payment for {order.product.title} did not go through",

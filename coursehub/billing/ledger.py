@@ -12,9 +12,10 @@ from coursehub.core.extensions import db
 def record(order: Order, kind: LedgerKind, amount_cents: int, stripe_ref: str) -> bool:
     """Append an entry unless one with ``stripe_ref`` exists. :return: whether it was new.
 
-    The unique ``stripe_ref`` makes a replayed or concurrent sync record the movement once.
+    The unique ``stripe_ref`` makes a replayed or concurrent sync record the movement once. Only a charge
+    may be zero (an order a 100%-off code made free still shows in the ledger, at 0).
     """
-    if amount_cents <= 0:
+    if amount_cents < 0 or (amount_cents == 0 and kind is not LedgerKind.CHARGE):
         return False
     if db.session.scalar(select(LedgerEntry.id).where(LedgerEntry.stripe_ref == stripe_ref)) is not None:
         return False
@@ -35,7 +36,8 @@ def record(order: Order, kind: LedgerKind, amount_cents: int, stripe_ref: str) -
 
 
 def net_revenue_cents(order_ids=None) -> int:
-    """Charges, less refunds and disputed money not won back: every revenue figure comes from here."""
+    """Charges, less refunds, Stripe's fees and disputed money not won back: every revenue figure comes
+    from here."""
     money_in = LedgerEntry.kind.in_([LedgerKind.CHARGE, LedgerKind.DISPUTE_WON])
     signed = case((money_in, LedgerEntry.amount_cents), else_=-LedgerEntry.amount_cents)
     query = select(func.coalesce(func.sum(signed), 0))

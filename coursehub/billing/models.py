@@ -14,9 +14,11 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -76,6 +78,16 @@ class Order(db.Model):
     __table_args__ = (
         CheckConstraint("list_price_cents > 0", name="list_price_positive"),
         CheckConstraint("refunded_cents >= 0", name="refunded_not_negative"),
+        CheckConstraint("discount_cents >= 0 AND tax_cents >= 0", name="discount_and_tax_not_negative"),
+        # One open checkout per learner and product: parallel Buy clicks meet here and reuse it.
+        Index(
+            "uq_orders_one_pending_checkout",
+            "user_id",
+            "product_id",
+            unique=True,
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,6 +102,8 @@ class Order(db.Model):
     list_price_cents: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3))
     amount_paid_cents: Mapped[int | None] = mapped_column(Integer)  # after any promotion code
+    discount_cents: Mapped[int] = mapped_column(Integer, default=0)  # Stripe's total_details.amount_discount
+    tax_cents: Mapped[int] = mapped_column(Integer, default=0)  # tax collected with the payment (not revenue)
     refunded_cents: Mapped[int] = mapped_column(Integer, default=0)
     checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     checkout_url: Mapped[str | None] = mapped_column(String(2000))
@@ -97,6 +111,9 @@ class Order(db.Model):
     charge_id: Mapped[str | None] = mapped_column(String(255))
     dispute_status: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str] = mapped_column(String(500), default="")
+    # Set when this payment paid again for courses another paid order of the learner already opened: the
+    # admin refunds one of them (see DESIGN §4); nothing is refunded behind the school's back.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -104,6 +121,9 @@ class Order(db.Model):
     product: Mapped[Product] = relationship()
     user = relationship("User")
     entries: Mapped[list[LedgerEntry]] = relationship(back_populates="order", order_by="LedgerEntry.id")
+    refund_requests: Mapped[list[RefundRequest]] = relationship(
+        back_populates="order", order_by="RefundRequest.id"
+    )
 
 
 class LedgerKind(enum.StrEnum):
@@ -111,9 +131,16 @@ class LedgerKind(enum.StrEnum):
     REFUND = "refund"  # money back to the learner
     DISPUTE = "dispute"  # withdrawn by the bank when a dispute opens
     DISPUTE_WON = "dispute_won"  # returned when we win it
+    FEE = "fee"  # Stripe's processing fee on a charge (its balance transaction's ``fee``)
 
 
-LEDGER_SIGN = {LedgerKind.CHARGE: 1, LedgerKind.REFUND: -1, LedgerKind.DISPUTE: -1, LedgerKind.DISPUTE_WON: 1}
+LEDGER_SIGN = {
+    LedgerKind.CHARGE: 1,
+    LedgerKind.REFUND: -1,
+    LedgerKind.DISPUTE: -1,
+    LedgerKind.DISPUTE_WON: 1,
+    LedgerKind.FEE: -1,
+}
 
 
 class LedgerEntry(db.Model):
@@ -135,6 +162,26 @@ class LedgerEntry(db.Model):
     @property
     def signed_cents(self) -> int:
         return LEDGER_SIGN[self.kind] * self.amount_cents
+
+
+class RefundRequest(db.Model):
+    """A refund the school asked Stripe for, keyed by the caller's request key (a form nonce).
+
+    It shows as "refund requested" until the ledger holds a line for its Stripe refund id.
+    """
+
+    __tablename__ = "refund_requests"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    request_key: Mapped[str] = mapped_column(String(200), unique=True)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    stripe_refund_id: Mapped[str] = mapped_column(String(255), unique=True)
+    requested_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="refund_requests")
 
 
 class StripeEvent(db.Model):

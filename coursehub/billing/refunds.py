@@ -1,15 +1,19 @@
-"""Refunds the school gives: through the Stripe API, once per request, never more than was paid."""
+"""Refunds the school gives: through the Stripe API, once per request key, never more than was paid."""
 
 from __future__ import annotations
 
 import logging
 
 import stripe
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from coursehub.billing.fulfillment import sync_order
-from coursehub.billing.models import Order, OrderStatus
+from coursehub.billing.fulfillment import apply_stripe_state, sync_order
+from coursehub.billing.models import LedgerEntry, Order, OrderStatus, RefundRequest
 from coursehub.billing.money import format_price
 from coursehub.billing.stripe_client import stripe_client
+from coursehub.billing.stripe_state import read_stripe
+from coursehub.core.extensions import db
 
 log = logging.getLogger("coursehub.billing")
 
@@ -18,18 +22,45 @@ class RefundError(Exception):
     """The refund can't be made; the message says why."""
 
 
-def refund_order(order: Order, amount_cents: int | None = None, request_key: str | None = None) -> Order:
-    """Refund ``amount_cents`` (default: all that remains) and apply the result to the order.
+def refundable_cents(order: Order) -> int:
+    """What Stripe says can still be refunded on the order's charge (0 when nothing was charged).
 
-    The idempotency key is derived from the charge's state (or ``request_key``, a per-form nonce from an
-    admin page), so a double click sends one refund and Stripe replays the first answer to the second.
-    :raise RefundError: nothing to refund, a bad amount, more than remains, or Stripe refused.
+    :raise stripe.StripeError: Stripe did not answer.
+    """
+    if order.status is not OrderStatus.PAID or not order.charge_id:
+        return 0
+    charge = stripe_client().v1.charges.retrieve(order.charge_id)
+    return charge.amount - charge.amount_refunded
+
+
+def refund_order(order: Order, amount_cents: int | None, request_key: str, requested_by: str) -> Order:
+    """Refund ``amount_cents`` (None: all that remains) of ``order`` and apply the result.
+
+    The contract for callers (the CLI, the admin page):
+    - ``request_key`` identifies one refund decision: a form nonce rendered with the admin's form, or a
+      fresh key per confirmed CLI run. The same key always means the same refund: a double click, a
+      retried POST or a second tab sends Stripe the same idempotency key and Stripe replays the first
+      answer, so one key refunds at most once. A new decision needs a new key.
+    - ``requested_by`` (an admin's email, ``shell:<login>``) is kept on the ``RefundRequest``, which
+      shows the refund as requested until the ledger holds its Stripe refund id.
+    - Stripe is called before anything is written; the caller commits once.
+
+    :raise RefundError: nothing to refund, a bad amount, more than remains, a key reused for another
+        amount or order, or Stripe refused.
     """
     if order.status is not OrderStatus.PAID or not order.charge_id:
         raise RefundError(f"Order {order.id} has no payment to refund (it is {order.status.value}).")
-    client = stripe_client()
-    charge = client.v1.charges.retrieve(order.charge_id)
-    remaining = charge.amount - charge.amount_refunded
+    if not request_key.strip():
+        raise RefundError("A refund needs a request key (a form nonce) so that a repeat refunds once.")
+    earlier = db.session.scalar(select(RefundRequest).where(RefundRequest.request_key == request_key))
+    if earlier is not None:
+        if earlier.order_id != order.id or amount_cents not in (None, earlier.amount_cents):
+            raise RefundError("This refund form was already used for another refund; reload the page.")
+        return sync_order(order)
+    try:
+        remaining = refundable_cents(order)
+    except stripe.StripeError as error:
+        raise RefundError(f"Stripe did not answer: {error.user_message or error}") from None
     if remaining <= 0:
         raise RefundError(f"Order {order.id} is already fully refunded.")
     amount = remaining if amount_cents is None else amount_cents
@@ -40,17 +71,44 @@ def refund_order(order: Order, amount_cents: int | None = None, request_key: str
             f"Only {format_price(remaining, order.currency)} of order {order.id} can still be "
             f"refunded; {format_price(amount, order.currency)} is more than that."
         )
-    key = f"refund-{order.id}-{request_key or f'{charge.amount_refunded}-{amount}'}"
     try:
-        client.v1.refunds.create(
+        refund = stripe_client().v1.refunds.create(
             params={
                 "payment_intent": order.payment_intent_id,
                 "amount": amount,
-                "metadata": {"order_id": str(order.id)},
+                "metadata": {"order_id": str(order.id), "request_key": request_key},
             },
-            options={"idempotency_key": key},
+            options={"idempotency_key": f"refund-{order.id}-{request_key}"},
         )
     except stripe.StripeError as error:
         raise RefundError(f"Stripe refused the refund: {error.user_message or error}") from None
-    log.info("refund", extra={"order_id": order.id, "amount_cents": amount, "currency": order.currency})
-    return sync_order(order)
+    log.info(
+        "refund", extra={"order_id": order.id, "amount_cents": refund.amount, "currency": order.currency}
+    )
+    state = read_stripe(order)  # before the first write, so the transaction never waits on Stripe
+    try:
+        with db.session.begin_nested():  # a parallel twin with the same key got the same refund back
+            db.session.add(
+                RefundRequest(
+                    order_id=order.id,
+                    request_key=request_key,
+                    amount_cents=refund.amount,
+                    stripe_refund_id=refund.id,
+                    requested_by=requested_by[:255],
+                )
+            )
+    except IntegrityError:
+        pass
+    return apply_stripe_state(order, state)
+
+
+def requested_refunds(order: Order) -> list[RefundRequest]:
+    """Refunds asked of Stripe whose money is not in the ledger yet: the admin page's "refund requested"."""
+    recorded = select(LedgerEntry.stripe_ref).where(LedgerEntry.order_id == order.id)
+    return list(
+        db.session.scalars(
+            select(RefundRequest).where(
+                RefundRequest.order_id == order.id, RefundRequest.stripe_refund_id.not_in(recorded)
+            )
+        )
+    )

@@ -11,6 +11,9 @@ from flask import Flask, current_app
 
 # stripe-python 16 writes a telemetry id file into ~/.config on the first request unless told not to.
 stripe.enable_telemetry = False
+# The SDK waits 80 s by default. A slow Stripe must not hold a worker (and any row it locked) that long:
+# STRIPE_TIMEOUT (10 s) per try, and two retries, which the SDK makes safe with the same idempotency key.
+NETWORK_RETRIES = 2
 
 
 class PaymentsNotConfigured(RuntimeError):
@@ -37,6 +40,6 @@ def register_stripe(app: Flask) -> None:
     app.extensions["coursehub.stripe"] = stripe.StripeClient(
         key,
         base_addresses={"api": base} if base else None,
-        max_network_retries=2,
-        http_client=stripe.RequestsClient(timeout=app.config["STRIPE_TIMEOUT"]),
+        max_network_retries=NETWORK_RETRIES,
+        http_client=stripe.new_default_http_client(timeout=app.config["STRIPE_TIMEOUT"]),
     )

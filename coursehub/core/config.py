@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import click
+
 from coursehub.core.paths import PROJECT_ROOT
 
 ENVIRONMENTS = ("production", "development", "demo", "test")
@@ -24,8 +26,17 @@ OUR_PREFIXES = ("COURSEHUB_", "SMTP_", "STRIPE_")
 MIN_SECRET_LENGTH = 32
 
 
-class ConfigError(Exception):
-    """A setting is missing or wrong; the message is one line that says what to set."""
+class ConfigError(click.ClickException):
+    """A setting is missing or wrong; the message is one line that says what to set.
+
+    A ClickException, so every ``flask`` command that builds the app prints that line and exits 2
+    instead of a traceback; gunicorn and tests see an ordinary exception.
+    """
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
 
 
 def _parse_bool(raw: str) -> bool:

@@ -2,7 +2,8 @@
 
 A lesson is visible to a user when its module is published (staff see drafts too) and one of these holds:
 the lesson is a free preview; the course is free and the user is signed in; the user holds an active
-entitlement to the course. A module with a drip delay opens that many days after the learner enrolled
+entitlement to the course (any one of their rows for it: an order's, a grant) and no manual hold (an
+admin's revoke) stands on it. A module with a drip delay opens that many days after the learner enrolled
 (previews stay open: they are the course's shop window). Authors and admins see everything.
 
 Decided here: an unverified learner sees what a verified one sees (verification guards buying, not
@@ -13,20 +14,29 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from coursehub.accounts.models import Role
 from coursehub.content.models import Course, Lesson, Module
 from coursehub.core.db_types import utcnow
 from coursehub.core.extensions import db
-from coursehub.learning.models import Enrollment, Entitlement, EntitlementStatus
+from coursehub.learning.models import AccessHold, Enrollment, Entitlement, EntitlementStatus
 
 
 def is_staff(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.has_role(Role.AUTHOR, Role.ADMIN)
 
 
+def _no_standing_hold():
+    return ~exists().where(
+        AccessHold.user_id == Entitlement.user_id,
+        AccessHold.course_id == Entitlement.course_id,
+        AccessHold.lifted_at.is_(None),
+    )
+
+
 def has_active_entitlement(user, course: Course) -> bool:
+    """An active row of any source for ``course`` and no manual hold on it."""
     if not getattr(user, "is_authenticated", False):
         return False
     return (
@@ -36,6 +46,7 @@ def has_active_entitlement(user, course: Course) -> bool:
                 Entitlement.user_id == user.id,
                 Entitlement.course_id == course.id,
                 Entitlement.status == EntitlementStatus.ACTIVE,
+                _no_standing_hold(),
             )
             .limit(1)
         )
@@ -73,6 +84,7 @@ def open_course_ids(user, courses: list[Course]) -> set[int]:
                 Entitlement.user_id == user.id,
                 Entitlement.course_id.in_(paid_ids),
                 Entitlement.status == EntitlementStatus.ACTIVE,
+                _no_standing_hold(),
             )
         )
     )

@@ -1,5 +1,7 @@
 """``flask access grant|revoke``: entitlements by hand, for support and comps."""
 
+import getpass
+
 import click
 
 from coursehub.accounts.services import find_user_by_email
@@ -9,6 +11,11 @@ from coursehub.core.extensions import db
 from coursehub.learning.enrollment import EnrollmentError, grant_access, revoke_access
 
 access_cli = CommandGroup("access", help="Grant or revoke access to a course.")
+
+
+def _actor() -> str:
+    """Who acts from the shell: the operating-system account, recorded with the grant or hold."""
+    return f"shell:{getpass.getuser()}"
 
 
 def _load(email: str, course_slug: str):
@@ -30,7 +37,7 @@ def grant(email: str, course_slug: str, reason: str) -> None:
     """Give EMAIL access to COURSE (its slug); progress from an earlier grant comes back."""
     user, course = _load(email, course_slug)
     try:
-        grant_access(user, course, reason)
+        grant_access(user, course, reason, _actor())
     except EnrollmentError as error:
         raise CommandError(str(error)) from None
     db.session.commit()
@@ -42,14 +49,14 @@ def grant(email: str, course_slug: str, reason: str) -> None:
 @click.argument("course_slug", metavar="COURSE")
 @click.option("--reason", required=True, help="Why (kept with the entitlement).")
 def revoke(email: str, course_slug: str, reason: str) -> None:
-    """End EMAIL's access to COURSE; their progress is kept."""
+    """Shut COURSE for EMAIL until someone grants it again, whatever they paid; progress is kept."""
     user, course = _load(email, course_slug)
     try:
-        ended = revoke_access(user, course, reason)
+        held = revoke_access(user, course, reason, _actor())
     except EnrollmentError as error:
         raise CommandError(str(error)) from None
     db.session.commit()
-    if ended:
-        click.echo(f"{user.email} can no longer open {course.title} ({ended} entitlement(s) ended)")
+    if held:
+        click.echo(f"{user.email} can no longer open {course.title}; a grant lifts the hold")
     else:
-        click.echo(f"{user.email} had no active access to {course.title}; nothing changed")
+        click.echo(f"{user.email}'s access to {course.title} was already on hold; nothing changed")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coursehub.core.db_types import UTCDateTime, str_enum, utcnow
@@ -26,15 +26,26 @@ class EntitlementStatus(enum.StrEnum):
 
 
 class Entitlement(db.Model):
-    """One reason a user may open a course. Access needs at least one active row.
+    """One reason a user may open a course: an order's course, the free course, or a manual grant.
 
-    Rows are never deleted: revoking sets the status, so progress and history survive and a restored
-    entitlement (a dispute won, a grant renewed) brings everything back.
+    Purchase and bundle rows are one per (order, course), so an event about one order touches only that
+    order's rows; the free course and a manual grant have one row each per (user, course). Rows are
+    never deleted: revoking sets the status, so progress and history survive and a restored entitlement
+    (a dispute won, a grant renewed) brings everything back. ``actor`` says who set a manual row.
     """
 
     __tablename__ = "entitlements"
     __table_args__ = (
-        UniqueConstraint("user_id", "course_id", "source", name="uq_entitlements_user_course_source"),
+        UniqueConstraint("order_id", "course_id", name="uq_entitlements_order_course"),
+        Index(
+            "uq_entitlements_user_course_source_direct",
+            "user_id",
+            "course_id",
+            "source",
+            unique=True,
+            postgresql_where=text("order_id IS NULL"),
+            sqlite_where=text("order_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,8 +55,9 @@ class Entitlement(db.Model):
     status: Mapped[EntitlementStatus] = mapped_column(
         str_enum(EntitlementStatus, "entitlement_status"), default=EntitlementStatus.ACTIVE
     )
-    order_id: Mapped[int | None] = mapped_column(Integer)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
     reason: Mapped[str] = mapped_column(String(300), default="")
+    actor: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -53,6 +65,37 @@ class Entitlement(db.Model):
 
     def __repr__(self) -> str:
         return f"<Entitlement user={self.user_id} course={self.course_id} {self.source} {self.status}>"
+
+
+class AccessHold(db.Model):
+    """A manual revoke: while it stands (``lifted_at`` is empty) the course stays shut whatever was paid.
+
+    Stripe events never lift it; only a manual grant does, recording who lifted it and when. Kept after
+    lifting, so the history of who shut whose access and why stays visible.
+    """
+
+    __tablename__ = "access_holds"
+    __table_args__ = (
+        Index(
+            "uq_access_holds_standing",
+            "user_id",
+            "course_id",
+            unique=True,
+            postgresql_where=text("lifted_at IS NULL"),
+            sqlite_where=text("lifted_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    reason: Mapped[str] = mapped_column(String(300))
+    actor: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lifted_by: Mapped[str | None] = mapped_column(String(255))
+
+    course = relationship("Course")
 
 
 class Enrollment(db.Model):

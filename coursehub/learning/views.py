@@ -65,8 +65,9 @@ def lesson(course_slug: str, lesson_slug: str):
         captions_url=media_url(found, "captions", current_user),
         safety_notice=notice("safety"),
     )
-    # After rendering: the commit expires every loaded row, and the page needs none of them again.
-    if current_user.is_authenticated and not is_staff(current_user):
+    # After rendering: the commit expires every loaded row, and the page needs none of them again. A
+    # visitor of a free preview is not enrolled: that would start the drip clock and list the course.
+    if access.opens_course and not access.staff:
         touch_enrollment(current_user, found)
         db.session.commit()
     return page

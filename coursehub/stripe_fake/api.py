@@ -225,6 +225,7 @@ RETRIEVABLE = {
     "disputes": "dispute",
     "products": "product",
     "events": "event",
+    "balance_transactions": "balance_transaction",
 }
 
 

@@ -43,6 +43,38 @@ DISPUTE_REASONS = (
 )
 
 
+def balance_transaction(store: Store, charge: dict[str, Any]) -> None:
+    """The charge's entry in the account balance, with Stripe's standard US card fee: 2.9% + 30 cents."""
+    amount = charge["amount"]
+    fee = (amount * 29 + 500) // 1000 + 30
+    transaction = store.add(
+        {
+            "id": new_id("txn"),
+            "object": "balance_transaction",
+            "amount": amount,
+            "available_on": store.now() + 2 * 86400,
+            "created": store.now(),
+            "currency": charge["currency"],
+            "fee": fee,
+            "fee_details": [
+                {
+                    "amount": fee,
+                    "application": None,
+                    "currency": charge["currency"],
+                    "description": "Stripe processing fees",
+                    "type": "stripe_fee",
+                }
+            ],
+            "net": amount - fee,
+            "reporting_category": "charge",
+            "source": charge["id"],
+            "status": "pending",
+            "type": "charge",
+        }
+    )
+    charge["balance_transaction"] = transaction["id"]
+
+
 def _payment(store: Store, session: dict[str, Any], delayed: bool) -> tuple[dict[str, Any], dict[str, Any]]:
     pi_id, charge_id = new_id("pi"), new_id("ch")
     amount, email = session["amount_total"], session["customer_email"]
@@ -98,6 +130,8 @@ def _payment(store: Store, session: dict[str, Any], delayed: bool) -> tuple[dict
             "status": "pending" if delayed else "succeeded",
         }
     )
+    if not delayed:
+        balance_transaction(store, charge)
     return intent, charge
 
 
@@ -135,6 +169,7 @@ def settle_async(store: Store, session_id: str, succeeded: bool) -> dict[str, An
         if succeeded:
             intent.update(status="succeeded", amount_received=intent["amount"])
             charge.update(status="succeeded", paid=True)
+            balance_transaction(store, charge)
             session["payment_status"] = "paid"
             event_type = "checkout.session.async_payment_succeeded"
         else:

@@ -12,6 +12,7 @@ import hmac
 import json
 import time
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import requests
 
@@ -19,6 +20,11 @@ from tests.helpers import csrf_token_from
 
 API_KEY = "sk_test_coursehub_suite_0123456789"
 WEBHOOK_SECRET = "whsec_coursehub_suite_secret"
+
+
+def stripe_fee(amount: int) -> int:
+    """Stripe's standard US card fee, 2.9% + 30 cents rounded to the cent, as the stand-in charges it."""
+    return int((Decimal(amount) * Decimal("0.029")).quantize(Decimal(1), ROUND_HALF_UP)) + 30
 
 
 def sign(body: str, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:

@@ -8,15 +8,20 @@ import requests
 from coursehub.accounts.models import User
 from coursehub.billing.checkout import start_checkout
 from coursehub.billing.fulfillment import fulfill_checkout
-from coursehub.billing.models import LedgerEntry, Order, OrderStatus, Product
+from coursehub.billing.models import LedgerEntry, LedgerKind, Order, OrderStatus, Product
 from coursehub.core.extensions import db
 from coursehub.learning.models import Entitlement
 from coursehub.mail.models import OutboxMessage
-from tests.databases import POSTGRES_URL
+from tests.databases import require_postgres
 from tests.factories import make_course, make_product, make_user
 from tests.helpers import count_rows
 
-pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="row-level concurrency is tested on PostgreSQL")
+
+@pytest.fixture(autouse=True)
+def _on_postgres():
+    require_postgres()
+
+
 CALLERS = 20
 
 
@@ -59,5 +64,6 @@ def test_twenty_concurrent_fulfillments_grant_once(committed_app, stripe_fake):
     assert errors == []
     assert count_rows(app, Order, Order.status == OrderStatus.PAID) == 1
     assert count_rows(app, Entitlement) == 1
-    assert count_rows(app, LedgerEntry) == 1
+    assert count_rows(app, LedgerEntry, LedgerEntry.kind == LedgerKind.CHARGE) == 1
+    assert count_rows(app, LedgerEntry, LedgerEntry.kind == LedgerKind.FEE) == 1
     assert count_rows(app, OutboxMessage, OutboxMessage.subject.like("Your receipt%")) == 1

@@ -3,9 +3,10 @@
 from sqlalchemy import select
 
 from coursehub.billing.ledger import net_revenue_cents
-from coursehub.billing.models import LedgerEntry, Order, OrderStatus
+from coursehub.billing.models import LedgerEntry, LedgerKind, Order, OrderStatus
 from coursehub.core.extensions import db
 from coursehub.learning.models import Entitlement
+from tests.billing.shop import stripe_fee
 from tests.factories import make_course, make_product, make_user
 from tests.helpers import count_rows, lesson_url, page_text
 
@@ -32,7 +33,7 @@ def test_buy_pay_and_the_webhook_opens_the_course(app, auth, shop, course, mailb
     [order] = orders(app)
     assert (order.status, order.amount_paid_cents, order.list_price_cents) == (OrderStatus.PAID, 4900, 4900)
     with app.app_context():
-        assert net_revenue_cents() == 4900
+        assert net_revenue_cents() == 4900 - stripe_fee(4900)
     [receipt] = mailbox.to(user.email)
     assert "receipt" in receipt["Subject"].lower()
     body = receipt.get_body(preferencelist=("plain",)).get_content()
@@ -50,7 +51,8 @@ def test_the_success_page_fulfils_when_the_webhook_is_late_and_both_grant_once(
     assert "is yours" in page_text(page)
     assert shop.deliver_all() == [200]
     assert count_rows(app, Entitlement, user_id=user.id) == 1
-    assert count_rows(app, LedgerEntry) == 1
+    assert count_rows(app, LedgerEntry, LedgerEntry.kind == LedgerKind.CHARGE) == 1
+    assert count_rows(app, LedgerEntry, LedgerEntry.kind == LedgerKind.FEE) == 1
     assert len(mailbox.to(user.email)) == 1
 
 
@@ -184,6 +186,6 @@ def test_a_promotion_code_is_honoured_and_what_was_paid_is_recorded(app, auth, s
     [order] = orders(app)
     assert (order.list_price_cents, order.amount_paid_cents) == (4900, 3920)
     with app.app_context():
-        assert net_revenue_cents() == 3920
+        assert net_revenue_cents() == 3920 - stripe_fee(3920)
     receipt = mailbox.to(user.email)[0].get_body(preferencelist=("plain",)).get_content()
     assert "$39.20 (list price $49, discount applied)" in receipt

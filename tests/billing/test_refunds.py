@@ -3,10 +3,11 @@
 import pytest
 from sqlalchemy import func, select
 
-from coursehub.billing.ledger import net_revenue_cents
-from coursehub.billing.models import AccessState, LedgerEntry, LedgerKind, Order
-from coursehub.billing.refunds import RefundError, refund_order
+from coursehub.billing.ledger import net_revenue_cents, record
+from coursehub.billing.models import AccessState, LedgerEntry, LedgerKind, Order, RefundRequest
+from coursehub.billing.refunds import RefundError, refund_order, requested_refunds
 from coursehub.core.extensions import db
+from tests.billing.shop import stripe_fee
 from tests.factories import make_user
 from tests.helpers import lesson_url, only_order
 
@@ -25,41 +26,79 @@ def bought(app, auth, shop, course):
 
 
 def test_a_partial_refund_keeps_access_and_is_recorded(app, runner, auth, shop, course, bought):
-    result = runner.invoke(args=["orders", "refund", str(bought.id), "--amount", "10.50"])
+    result = runner.invoke(args=["orders", "refund", str(bought.id), "--amount", "10.50"], input="y\n")
     assert result.exit_code == 0, result.output
+    assert "$49 can still be refunded. Refund $10.50? [y/N]" in result.output
     assert "$10.50 refunded in all; access is active" in result.output
     assert auth.client.get(lesson_url(course)).status_code == 200
     with app.app_context():
-        assert net_revenue_cents() == 4900 - 1050
+        assert net_revenue_cents() == 4900 - 1050 - stripe_fee(4900)
         kinds = [entry.kind for entry in db.session.scalars(select(LedgerEntry).order_by(LedgerEntry.id))]
-    assert kinds == [LedgerKind.CHARGE, LedgerKind.REFUND]
+    assert kinds == [LedgerKind.CHARGE, LedgerKind.FEE, LedgerKind.REFUND]
+
+
+def test_the_refund_command_asks_first_and_does_nothing_without_a_yes(app, runner, shop, bought):
+    result = runner.invoke(args=["orders", "refund", str(bought.id)], input="n\n")
+    assert result.exit_code == 2 and "nothing refunded" in result.output
+    assert refunds_at_stripe(shop) == 0
 
 
 def test_a_full_refund_revokes_access_and_tells_the_learner(app, runner, auth, shop, course, bought, mailbox):
-    assert runner.invoke(args=["orders", "refund", str(bought.id)]).exit_code == 0
+    assert runner.invoke(args=["orders", "refund", str(bought.id), "--yes"]).exit_code == 0
     assert only_order(app).access is AccessState.REVOKED
     assert auth.client.get(lesson_url(course)).status_code == 403
     assert any("has ended" in message["Subject"] for message in mailbox.messages)
     shop.deliver_all()  # Stripe's own refund events arrive later and change nothing more
     with app.app_context():
-        assert net_revenue_cents() == 0
-        assert db.session.scalar(select(func.count()).select_from(LedgerEntry)) == 2
+        assert net_revenue_cents() == -stripe_fee(4900)
+        assert db.session.scalar(select(func.count()).select_from(LedgerEntry)) == 3  # charge, fee, refund
 
 
-def test_a_double_click_refunds_once(app, shop, bought):
+def test_the_same_request_key_refunds_once_and_a_new_key_refunds_again(app, shop, bought):
     with app.app_context():
-        first = db.session.get(Order, bought.id)
-        refund_order(first, 1000)
-        db.session.rollback()  # as if the second click read the order before the first finished
-        refund_order(db.session.get(Order, bought.id), 1000, request_key="form-nonce-1")
-        refund_order(db.session.get(Order, bought.id), 1000, request_key="form-nonce-1")
+        refund_order(db.session.get(Order, bought.id), 1000, request_key="form-nonce-1", requested_by="a@x")
+        db.session.rollback()  # as if the second click ran before the first one committed
+        refund_order(db.session.get(Order, bought.id), 1000, request_key="form-nonce-1", requested_by="a@x")
+        refund_order(db.session.get(Order, bought.id), 1000, request_key="form-nonce-1", requested_by="a@x")
         db.session.commit()
-    assert refunds_at_stripe(shop) == 2  # the first call, and one for the repeated form nonce
+        assert db.session.get(Order, bought.id).refunded_cents == 1000
+        refund_order(db.session.get(Order, bought.id), 1000, request_key="form-nonce-2", requested_by="a@x")
+        db.session.commit()
+        assert db.session.get(Order, bought.id).refunded_cents == 2000
+    assert refunds_at_stripe(shop) == 2  # one per key, however often each was sent
+
+
+def test_a_form_nonce_reused_for_another_amount_is_refused(app, shop, bought):
+    with app.app_context():
+        refund_order(db.session.get(Order, bought.id), 1000, request_key="form-nonce-1", requested_by="a@x")
+        with pytest.raises(RefundError, match="already used for another refund"):
+            refund_order(
+                db.session.get(Order, bought.id), 500, request_key="form-nonce-1", requested_by="a@x"
+            )
+    assert refunds_at_stripe(shop) == 1
+
+
+def test_a_requested_refund_shows_until_its_money_is_in_the_ledger(app, shop, bought):
+    with app.app_context():
+        order = db.session.get(Order, bought.id)
+        db.session.add(
+            RefundRequest(
+                order_id=order.id,
+                request_key="k",
+                amount_cents=700,
+                stripe_refund_id="re_x",
+                requested_by="a@x",
+            )
+        )
+        db.session.flush()
+        assert [request.amount_cents for request in requested_refunds(order)] == [700]
+        record(order, LedgerKind.REFUND, 700, "re_x")
+        assert requested_refunds(order) == []
 
 
 def test_asking_for_more_than_remains_is_refused_with_a_clear_message(app, runner, shop, bought):
-    runner.invoke(args=["orders", "refund", str(bought.id), "--amount", "40"])
-    result = runner.invoke(args=["orders", "refund", str(bought.id), "--amount", "10"])
+    runner.invoke(args=["orders", "refund", str(bought.id), "--amount", "40", "--yes"])
+    result = runner.invoke(args=["orders", "refund", str(bought.id), "--amount", "10", "--yes"])
     assert result.exit_code == 2
     expected = f"Error: Only $9 of order {bought.id} can still be refunded; $10 is more than that."
     assert result.output.strip() == expected
@@ -86,7 +125,7 @@ def test_refunding_an_unpaid_order_is_refused(app, auth, shop, course):
     auth.login(user.email, user.password)
     shop.checkout(course.slug)
     with app.app_context(), pytest.raises(RefundError, match="has no payment to refund"):
-        refund_order(db.session.scalars(select(Order)).one())
+        refund_order(db.session.scalars(select(Order)).one(), None, request_key="k", requested_by="a@x")
 
 
 def test_reconcile_applies_the_events_the_webhook_missed(app, runner, auth, shop, course):

@@ -10,10 +10,13 @@ from coursehub.content.models import Lesson
 from coursehub.core.extensions import db
 from coursehub.learning.models import LessonProgress
 from coursehub.learning.progress import record_heartbeat
-from tests.databases import POSTGRES_URL
+from tests.databases import require_postgres
 from tests.factories import make_course, make_user
 
-pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="row-level concurrency is tested on PostgreSQL")
+
+@pytest.fixture(autouse=True)
+def _on_postgres():
+    require_postgres()
 
 
 def heartbeat(app, user_id, lesson_id, position, reported_at, barrier, errors):

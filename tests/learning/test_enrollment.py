@@ -90,3 +90,12 @@ def test_mark_complete_on_a_locked_lesson_is_403(app, auth):
     auth.login(user.email, user.password)
     response = auth.post(f"{lesson_url(paid, 1)}/complete", {"done": "1"}, form_page=lesson_url(paid, 0))
     assert response.status_code == 403
+
+
+def test_watching_a_free_preview_does_not_enroll(app, auth):
+    paid = make_course(app, preview=(0,))
+    user = make_user(app)
+    auth.login(user.email, user.password)
+    assert auth.client.get(lesson_url(paid)).status_code == 200
+    assert count_rows(app, Enrollment, user_id=user.id) == 0
+    assert paid.slug not in page_text(auth.client.get("/dashboard"))

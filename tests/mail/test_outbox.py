@@ -106,3 +106,18 @@ def test_queue_mail_renders_both_parts(app):
 
         message = queue_mail(user.email, "Hello", "password_changed", user=db.session.get(User, user.id))
         assert user.display_name in message.text_body and user.display_name in message.html_body
+
+
+def test_a_request_that_queues_mail_has_answered_before_smtp_is_used(app, auth, mailbox):
+    user = make_user(app)
+    token = auth.csrf_token("/forgot-password")
+    response = auth.client.post(
+        "/forgot-password", data={"email": user.email, "csrf_token": token}, buffered=False
+    )
+    assert response.status_code == 302  # the whole answer is here, and the server has not closed it yet
+    response.get_data()
+    assert mailbox.messages == []
+    [queued] = outbox(app)
+    assert queued.sent_at is None and queued.attempts == 0  # no SMTP connection was tried either
+    response.close()  # what the WSGI server does once the body has gone
+    assert len(mailbox.to(user.email)) == 1

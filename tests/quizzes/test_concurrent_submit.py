@@ -11,10 +11,13 @@ from coursehub.content.models import Quiz
 from coursehub.core.extensions import db
 from coursehub.quizzes.models import QuizAnswer, QuizAttempt
 from coursehub.quizzes.services import QuizError, start_attempt, submit_attempt
-from tests.databases import POSTGRES_URL
+from tests.databases import require_postgres
 from tests.factories import make_course, make_quiz, make_user
 
-pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="row-level concurrency is tested on PostgreSQL")
+
+@pytest.fixture(autouse=True)
+def _on_postgres():
+    require_postgres()
 
 
 def full_form(attempt: QuizAttempt) -> MultiDict:
