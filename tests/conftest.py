@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 
 import email_validator
 import pytest
@@ -93,6 +94,14 @@ class Mailbox:
 
     def to(self, address: str):
         return [m for m in self.messages if m["To"] == address]
+
+    def wait_for(self, address: str, seconds: float = 10.0):
+        """The messages to ``address`` once one has come: a real server sends after the response has gone,
+        so a browser can see the page a moment before the mail arrives."""
+        deadline = time.monotonic() + seconds
+        while not self.to(address) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.to(address)
 
     def clear(self):
         self.raw.clear()

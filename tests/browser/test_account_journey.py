@@ -24,7 +24,7 @@ def test_sign_up_verify_and_log_in(page: Page, smtp_controller):
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
 
-    [message] = mailbox.to(email)
+    [message] = mailbox.wait_for(email)
     [link] = [url for url in links_in(message) if "/verify-email/" in url]
     page.goto(link)
     expect(page.get_by_text(f"Thank you: {email} is confirmed.")).to_be_visible()
