@@ -49,6 +49,8 @@ ROUTES: dict[str, Kind] = {
     "accounts.resend_verification": Kind.LEARNER,
     "accounts.end_other_session": Kind.LEARNER,
     "accounts.end_other_sessions": Kind.LEARNER,
+    "accounts.export_data": Kind.LEARNER,
+    "accounts.delete": Kind.LEARNER,
     "learning.dashboard": Kind.LEARNER,
     "learning.start": Kind.LEARNER,
     "learning.mark_complete": Kind.LEARNER,
