@@ -57,7 +57,10 @@ def register_blueprints(app: Flask) -> None:
     """Import each feature's view modules (they attach routes to its blueprint), then register it."""
     from coursehub.accounts import bp as accounts_bp
     from coursehub.accounts import login as _accounts_login  # noqa: F401
+    from coursehub.accounts import preference_views as _accounts_preferences  # noqa: F401
     from coursehub.accounts import views as _accounts_views  # noqa: F401
+    from coursehub.authoring import bp as authoring_bp
+    from coursehub.authoring import views as _authoring_views  # noqa: F401
     from coursehub.billing import bp as billing_bp
     from coursehub.billing import views as _billing_views  # noqa: F401
     from coursehub.billing import webhook as _billing_webhook  # noqa: F401
@@ -83,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(billing_bp)
+    app.register_blueprint(authoring_bp)
     register_stripe(app)
     register_mail(app)
     set_offer_provider(app, call_to_action)

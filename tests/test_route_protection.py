@@ -18,6 +18,7 @@ OPEN_PAGES = {
 GUARDED_PUBLIC = {
     "accounts.reset_password",  # a signed, single-use token
     "accounts.verify_email",  # a signed token
+    "accounts.unsubscribe",  # a signed token; GET changes nothing (tests/accounts/test_mail_preferences.py)
     "catalog.course",  # published courses only (tests/catalog/test_pages.py)
     "learning.certificate_public",  # an unguessable code; name, course, date only (test_certificates.py)
     "learning.lesson",  # the access rule (tests/learning/test_lesson_access.py)
@@ -25,8 +26,9 @@ GUARDED_PUBLIC = {
 }
 PUBLIC_ENDPOINTS = OPEN_PAGES | GUARDED_PUBLIC
 # State-changing routes that legitimately take no CSRF token: Stripe signs its webhook instead
-# (tests/billing/test_webhook.py checks that an unsigned or forged one changes nothing).
-CSRF_EXEMPT_ENDPOINTS = {"billing.stripe_webhook"}
+# (tests/billing/test_webhook.py checks that an unsigned or forged one changes nothing), and RFC 8058's
+# one-click unsubscribe, which a mail program POSTs with only the signed token.
+CSRF_EXEMPT_ENDPOINTS = {"billing.stripe_webhook", "accounts.unsubscribe"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 SAMPLE_VALUES = {"token": "sample-token", "filename": "css/site.css", "path": "x", "code": "sample-code"}
 
