@@ -3,7 +3,7 @@
 import pytest
 
 from coursehub.accounts.models import Role
-from coursehub.content.models import Module
+from coursehub.content.models import Lesson, Module
 from coursehub.core.extensions import db
 from tests.factories import make_course, make_user
 
@@ -22,6 +22,8 @@ def course(app):
     with app.app_context():
         module = db.session.query(Module).filter_by(course_id=record.id, slug="module-2").one()
         module.published_at = None
+        for lesson in db.session.query(Lesson).filter_by(course_id=record.id):
+            lesson.video_ref = f"{record.slug}/{lesson.slug}.mp4"  # where the file format puts it
         db.session.commit()
     return record
 

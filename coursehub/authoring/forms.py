@@ -1,0 +1,30 @@
+"""The studio's forms. Flask-WTF checks the CSRF token; the content rules are the importer's."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.widgets import HiddenInput
+
+
+class LessonForm(FlaskForm):
+    title = StringField("Title", validators=[Length(max=200)])
+    slug = StringField(
+        "Slug", validators=[Length(max=80)], description="The lesson's identity in its course and its URL."
+    )
+    preview = BooleanField("Free preview: anyone can watch this lesson")
+    routine = TextAreaField(
+        "Practice routine",
+        validators=[Length(max=5000)],
+        description="One step per line: exercise | side (left, right, both, each) | repetitions | hold (s)",
+    )
+    body = TextAreaField("Lesson text (Markdown)", validators=[Length(max=100_000)])
+    note = StringField("What did you change?", validators=[Length(max=300)])
+    requires_rewatch = BooleanField(
+        "Requires re-watch: learners who finished this lesson must finish it again"
+    )
+    # The version the author started from: the optimistic check against someone else's save.
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1)])
+
+
+class RestoreForm(FlaskForm):
+    version = IntegerField(validators=[InputRequired(), NumberRange(min=1)])

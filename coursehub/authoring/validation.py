@@ -1,0 +1,72 @@
+"""The browser's edits checked by the file importer's own readers, so both give the same messages.
+
+An edit is written as the file it would be in ``courses/`` (into a temporary folder laid out the same
+way) and read back with the importer's reader for that kind of file. The messages therefore name the
+file and line the author would see from ``flask courses import``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from coursehub.content.errors import Problems
+from coursehub.content.files import QUIZ_TOML
+from coursehub.content.lesson_files import LessonFile, lesson_file_name, lesson_text, read_lesson
+from coursehub.content.models import Lesson, Module
+from coursehub.content.quiz_files import QuizFile, read_quiz
+
+ROOT_NAME = "courses"
+
+
+def _module_folder(module: Module) -> str:
+    return f"{module.position:02d}-{module.slug}"
+
+
+def checked_lesson(lesson_file: LessonFile, module: Module, other_slugs: Mapping[str, str]) -> LessonFile:
+    """The lesson as the importer reads it (with its rendered, sanitised HTML).
+
+    :param other_slugs: the course's other lesson slugs, each with the file that uses it.
+    :raise ContentErrors: every problem, as ``courses/<course>/<module>/NN-<slug>.md:LINE: message``.
+    """
+    with tempfile.TemporaryDirectory(prefix="coursehub-edit-") as temp:
+        root = Path(temp) / ROOT_NAME
+        folder = root / module.course.slug / _module_folder(module)
+        folder.mkdir(parents=True)
+        path = folder / lesson_file_name(lesson_file)
+        path.write_text(lesson_text(lesson_file), encoding="utf-8", newline="\n")
+        problems = Problems(root.parent)
+        taken = {slug: Path(source) for slug, source in other_slugs.items()}
+        result = read_lesson(path, root, module.course.slug, lesson_file.position, problems, taken)
+        problems.raise_if_any()
+        assert result is not None  # read_lesson reports a problem whenever it returns None
+        return result
+
+
+def checked_quiz(text: str, module: Module, durations: Mapping[str, int]) -> QuizFile:
+    """A module's quiz.toml as the importer reads it. :raise ContentErrors: as for lessons."""
+    with tempfile.TemporaryDirectory(prefix="coursehub-edit-") as temp:
+        root = Path(temp) / ROOT_NAME
+        folder = root / module.course.slug / _module_folder(module)
+        folder.mkdir(parents=True)
+        path = folder / QUIZ_TOML
+        path.write_text(text, encoding="utf-8", newline="\n")
+        problems = Problems(root.parent)
+        result = read_quiz(path, problems, durations)
+        problems.raise_if_any()
+        assert result is not None
+        return result
+
+
+def lesson_file_stem(lesson: Lesson) -> str:
+    return f"{lesson.position:02d}-{lesson.slug}"
+
+
+def lesson_sources(lessons: list[Lesson], skip: Lesson | None = None) -> dict[str, str]:
+    """Each current lesson's slug and its file, as the importer would name it in a clash message."""
+    return {
+        lesson.slug: f"{lesson.course.slug}/{_module_folder(lesson.module)}/{lesson_file_stem(lesson)}.md"
+        for lesson in lessons
+        if lesson is not skip and lesson.archived_at is None
+    }
