@@ -28,3 +28,21 @@ class LessonForm(FlaskForm):
 
 class RestoreForm(FlaskForm):
     version = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+
+
+class ModuleForm(FlaskForm):
+    title = StringField("Title", validators=[Length(max=200)])
+    summary = TextAreaField("Summary", validators=[Length(max=2000)])
+    drip_days = IntegerField(
+        "Opens this many days after enrolment",
+        default=0,
+        validators=[InputRequired(), NumberRange(min=0, max=3650)],
+    )
+
+
+class QuizForm(FlaskForm):
+    text = TextAreaField("quiz.toml", validators=[Length(max=200_000)])
+
+
+class MoveForm(FlaskForm):
+    direction = StringField(validators=[InputRequired()])

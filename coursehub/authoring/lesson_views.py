@@ -7,9 +7,9 @@ from sqlalchemy import select
 from coursehub.authoring import bp
 from coursehub.authoring.forms import LessonForm, RestoreForm
 from coursehub.authoring.lessons import (
+    EditError,
     LessonConflict,
     LessonDraft,
-    LessonEditError,
     restore_revision,
     revision_diff,
     revisions_of,
@@ -93,7 +93,7 @@ def save_lesson_view(course_slug: str, lesson_slug: str):
         db.session.rollback()
         lesson = load_lesson(course_slug, lesson_slug)
         return _edit_page(lesson, form, 409, conflict=conflict.revision or True)
-    except LessonEditError as error:
+    except EditError as error:
         return _edit_page(lesson, form, 400, error.messages)
     db.session.commit()
     flash(f"Saved as revision {revision.number}.", "success")
@@ -143,7 +143,7 @@ def restore_lesson(course_slug: str, lesson_slug: str, number: int):
     except LessonConflict:
         db.session.rollback()
         abort(409, "The lesson changed since you opened its history. Reload it and try again.")
-    except LessonEditError as error:
+    except EditError as error:
         abort(400, "This revision can't be restored as it is: " + "; ".join(error.messages))
     db.session.commit()
     flash(f"Revision {number} restored as revision {restored.number}.", "success")

@@ -28,8 +28,8 @@ from coursehub.learning.models import LessonProgress
 ROUTINE_HINT = "write each step as: exercise | side | repetitions | hold seconds"
 
 
-class LessonEditError(Exception):
-    """The edit can't be saved; ``messages`` lists why, in the importer's words where it checked."""
+class EditError(Exception):
+    """An edit can't be saved; ``messages`` lists why, in the importer's words where it checked."""
 
     def __init__(self, messages: list[str]) -> None:
         super().__init__("; ".join(messages))
@@ -76,7 +76,7 @@ def parse_routine(text: str) -> list[dict]:
             }
         )
     if problems:
-        raise LessonEditError(problems)
+        raise EditError(problems)
     return steps
 
 
@@ -135,17 +135,17 @@ def save_lesson(
     """Check, apply and record one save; the caller commits, or rolls back after a conflict.
 
     :raise LessonConflict: the lesson moved on since ``expected_version``.
-    :raise LessonEditError: the text fails the importer's checks, or the note is missing.
+    :raise EditError: the text fails the importer's checks, or the note is missing.
     """
     if expected_version != lesson.version:
         raise LessonConflict(latest_revision(lesson))
     note = note.strip()
     if not note:
-        raise LessonEditError(["say in a few words what you changed (the revision note)"])
+        raise EditError(["say in a few words what you changed (the revision note)"])
     try:
         checked = _checked(lesson, draft)
     except ContentErrors as errors:
-        raise LessonEditError([str(error) for error in errors.errors]) from None
+        raise EditError([str(error) for error in errors.errors]) from None
     _ensure_baseline(lesson)
     _apply(lesson, checked, now or utcnow())
     return _record(actor, lesson, source, note[:300], requires_rewatch)

@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from coursehub.content.errors import Problems
-from coursehub.content.files import QUIZ_TOML
+from coursehub.content.files import MODULE_TOML, QUIZ_TOML, ModuleFile, module_text, module_values
 from coursehub.content.lesson_files import LessonFile, lesson_file_name, lesson_text, read_lesson
 from coursehub.content.models import Lesson, Module
 from coursehub.content.quiz_files import QuizFile, read_quiz
+from coursehub.content.tables import read_text, read_toml
 
 ROOT_NAME = "courses"
 
@@ -57,6 +58,26 @@ def checked_quiz(text: str, module: Module, durations: Mapping[str, int]) -> Qui
         problems.raise_if_any()
         assert result is not None
         return result
+
+
+def checked_module(module: Module, title: str, summary: str, drip_days: int) -> dict[str, object]:
+    """A module's title, summary and drip delay as the importer reads its module.toml.
+
+    :raise ContentErrors: as for lessons, naming ``courses/<course>/NN-<module>/module.toml``.
+    """
+    candidate = ModuleFile(module.slug, module.position, title, summary, drip_days, lessons=(), quiz=None)
+    with tempfile.TemporaryDirectory(prefix="coursehub-edit-") as temp:
+        root = Path(temp) / ROOT_NAME
+        folder = root / module.course.slug / _module_folder(module)
+        folder.mkdir(parents=True)
+        path = folder / MODULE_TOML
+        path.write_text(module_text(candidate), encoding="utf-8", newline="\n")
+        problems = Problems(root.parent)
+        text = read_text(path, problems)
+        table = read_toml(path, text, problems) if text is not None else None
+        values = module_values(table) if table else {}
+        problems.raise_if_any()
+        return values
 
 
 def lesson_file_stem(lesson: Lesson) -> str:

@@ -200,19 +200,22 @@ def _read_module(
         text = None
         problems.add(path, 1, f"a module folder needs a {MODULE_TOML} (title and summary)")
     table = read_toml(path, text, problems) if text is not None else None
-    values: dict[str, object] = {}
-    if table:
-        table.allow(MODULE_KEYS)
-        values = {
-            "title": table.text("title"),
-            "summary": table.text("summary"),
-            "drip_days": table.integer("drip_days", default=0),
-        }
+    values = module_values(table) if table else {}
     quiz_path = entry.path / QUIZ_TOML
     quiz = read_quiz(quiz_path, problems, durations) if quiz_path.is_file() else None
     if len(problems) > before or None in lessons:
         return None
     return ModuleFile(slug=entry.slug, position=entry.position, lessons=tuple(lessons), quiz=quiz, **values)
+
+
+def module_values(table: Table) -> dict[str, object]:
+    """The checked values of a module.toml (the studio checks its module form with this too)."""
+    table.allow(MODULE_KEYS)
+    return {
+        "title": table.text("title"),
+        "summary": table.text("summary"),
+        "drip_days": table.integer("drip_days", default=0),
+    }
 
 
 def _entries(

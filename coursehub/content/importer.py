@@ -224,6 +224,14 @@ def _import_quiz(importer: _Importer, module: Module, quiz_file: QuizFile | None
     importer.archive("questions", questions.values())
 
 
+def apply_quiz(module: Module, quiz_file: QuizFile, now: datetime | None = None) -> ImportReport:
+    """Update one module's quiz from a checked quiz file, as an import would; flush, never commit."""
+    report = ImportReport()
+    _import_quiz(_Importer(report, now or utcnow(), publish=False), module, quiz_file)
+    db.session.flush()
+    return report
+
+
 def _question_values(question: QuestionFile, position: int) -> dict[str, Any]:
     answer = list(question.answer) if isinstance(question.answer, tuple) else question.answer
     return {
