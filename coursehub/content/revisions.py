@@ -8,6 +8,8 @@ edited in the browser after the last one is what an import of older files would 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coursehub.accounts.models import User
+from coursehub.content.files import CourseFile, LessonFile
 from coursehub.content.models import Lesson
 from coursehub.core.db_types import UTCDateTime, str_enum, utcnow
 from coursehub.core.extensions import db
@@ -121,3 +124,43 @@ def lessons_edited_since_sync() -> dict[int, LessonRevision]:
         query = query.where(LessonRevision.created_at > since)
     revisions = db.session.scalars(query.order_by(LessonRevision.id))
     return {revision.lesson_id: revision for revision in revisions}
+
+
+def import_conflicts(courses: Iterable[CourseFile]) -> list[str]:
+    """Lessons edited in the browser since the last sync whose files now say something else.
+
+    An import would silently overwrite those edits, so the import stops and names each one (file and the
+    browser revision) unless forced. A file that matches the edit (an export was committed) is no conflict.
+    """
+    edited = lessons_edited_since_sync()
+    if not edited:
+        return []
+    files = {
+        (course.slug, lesson.slug): lesson
+        for course in courses
+        for module in course.modules
+        for lesson in module.lessons
+    }
+    conflicts = []
+    for lesson_id, revision in edited.items():
+        lesson = db.session.get(Lesson, lesson_id)
+        lesson_file = files.get((lesson.course.slug, lesson.slug))
+        if lesson_file is None or _differs(lesson, lesson_file):
+            where = (
+                lesson_file.source.as_posix() if lesson_file else f"{lesson.course.slug}/…/{lesson.slug}.md"
+            )
+            who = revision.author.display_name if revision.author else "someone"
+            conflicts.append(
+                f"{where}: edited in the browser by {who} at {revision.created_at:%Y-%m-%d %H:%M} UTC "
+                f"(revision {revision.number}, “{revision.note}”) after the last export"
+            )
+    return sorted(conflicts)
+
+
+def _differs(lesson: Lesson, lesson_file: LessonFile) -> bool:
+    return (
+        lesson.title != lesson_file.title
+        or lesson.body_markdown != lesson_file.body_markdown
+        or lesson.is_preview != lesson_file.preview
+        or lesson.routine != [asdict(step) for step in lesson_file.routine]
+    )
