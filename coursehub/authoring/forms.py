@@ -1,6 +1,7 @@
 """The studio's forms. Flask-WTF checks the CSRF token; the content rules are the importer's."""
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange
 from wtforms.widgets import HiddenInput
@@ -46,3 +47,11 @@ class QuizForm(FlaskForm):
 
 class MoveForm(FlaskForm):
     direction = StringField(validators=[InputRequired()])
+
+
+class VideoForm(FlaskForm):
+    video = FileField("Video (MP4)", validators=[FileRequired("Choose an MP4 file to upload.")])
+
+
+class CaptionsForm(FlaskForm):
+    captions = FileField("Captions (WebVTT)", validators=[FileRequired("Choose a .vtt file to upload.")])

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from coursehub.authoring import bp
-from coursehub.authoring.forms import LessonForm, RestoreForm
+from coursehub.authoring.forms import CaptionsForm, LessonForm, RestoreForm, VideoForm
 from coursehub.authoring.lessons import (
     EditError,
     LessonConflict,
@@ -38,7 +38,9 @@ def load_lesson(course_slug: str, lesson_slug: str) -> Lesson:
     return lesson
 
 
-def _edit_page(lesson: Lesson, form: LessonForm, status: int = 200, errors=(), conflict=None):
+def edit_page(
+    lesson: Lesson, form: LessonForm, status: int = 200, errors=(), conflict=None, upload_errors=()
+):
     body = form.body.data or ""
     return render_template(
         "authoring/lesson_edit.html",
@@ -46,16 +48,19 @@ def _edit_page(lesson: Lesson, form: LessonForm, status: int = 200, errors=(), c
         course=lesson.course,
         form=form,
         errors=errors,
+        upload_errors=upload_errors,
+        video_form=VideoForm(formdata=None),
+        captions_form=CaptionsForm(formdata=None),
         conflict=conflict,
         preview_html=render_markdown(body),
         preview_problems=markdown_problems(body),
     ), status
 
 
-@bp.get(LESSON_URL + "/edit")
-def edit_lesson(course_slug: str, lesson_slug: str):
-    lesson = load_lesson(course_slug, lesson_slug)
-    form = LessonForm(
+def edit_form(lesson: Lesson) -> LessonForm:
+    """The form filled from the lesson as saved (never from the request, which may be an upload)."""
+    return LessonForm(
+        formdata=None,
         data={
             "title": lesson.title,
             "slug": lesson.slug,
@@ -63,9 +68,14 @@ def edit_lesson(course_slug: str, lesson_slug: str):
             "routine": routine_text(lesson.routine),
             "body": lesson.body_markdown,
             "version": lesson.version,
-        }
+        },
     )
-    return _edit_page(lesson, form)
+
+
+@bp.get(LESSON_URL + "/edit")
+def edit_lesson(course_slug: str, lesson_slug: str):
+    lesson = load_lesson(course_slug, lesson_slug)
+    return edit_page(lesson, edit_form(lesson))
 
 
 @bp.post(LESSON_URL + "/edit")
@@ -75,9 +85,9 @@ def save_lesson_view(course_slug: str, lesson_slug: str):
     form = LessonForm()
     if not form.validate():
         messages = [f"{form[name].label.text}: {' '.join(errs)}" for name, errs in form.errors.items()]
-        return _edit_page(lesson, form, 400, messages)
+        return edit_page(lesson, form, 400, messages)
     if request.form.get("action") == "preview":
-        return _edit_page(lesson, form)
+        return edit_page(lesson, form)
     draft = LessonDraft(
         title=form.title.data or "",
         slug=form.slug.data or "",
@@ -92,9 +102,9 @@ def save_lesson_view(course_slug: str, lesson_slug: str):
     except LessonConflict as conflict:
         db.session.rollback()
         lesson = load_lesson(course_slug, lesson_slug)
-        return _edit_page(lesson, form, 409, conflict=conflict.revision or True)
+        return edit_page(lesson, form, 409, conflict=conflict.revision or True)
     except EditError as error:
-        return _edit_page(lesson, form, 400, error.messages)
+        return edit_page(lesson, form, 400, error.messages)
     db.session.commit()
     flash(f"Saved as revision {revision.number}.", "success")
     return redirect(url_for("authoring.edit_lesson", course_slug=course_slug, lesson_slug=lesson.slug))

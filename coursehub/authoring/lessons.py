@@ -181,6 +181,15 @@ def _record(
     return revision
 
 
+def record_media_change(actor, lesson: Lesson, note: str) -> LessonRevision:
+    """A new video or captions file, already set on ``lesson``: kept in the history like a text save.
+
+    :raise LessonConflict: someone saved the lesson meanwhile (the version counter moved).
+    """
+    _ensure_baseline(lesson)
+    return _record(actor, lesson, RevisionSource.BROWSER, note[:300], requires_rewatch=False)
+
+
 def restore_revision(
     actor, lesson: Lesson, revision: LessonRevision, expected_version: int
 ) -> LessonRevision:

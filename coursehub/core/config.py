@@ -81,6 +81,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VIDEO_URL_TTL", 4 * 3600, "COURSEHUB_VIDEO_URL_TTL", int),
     Setting("RATELIMIT_ENABLED", True, "COURSEHUB_RATELIMIT_ENABLED", _parse_bool),
     Setting("MAX_CONTENT_LENGTH", 1024 * 1024, "COURSEHUB_MAX_CONTENT_LENGTH", int),
+    Setting("MAX_VIDEO_BYTES", 2 * 1024**3, "COURSEHUB_MAX_VIDEO_BYTES", int),
     Setting("AUTHOR_TIMEZONE", "UTC", "COURSEHUB_AUTHOR_TIMEZONE"),
 )
 SETTINGS_BY_KEY = {setting.key: setting for setting in SETTINGS}
