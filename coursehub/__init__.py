@@ -60,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from coursehub.accounts import preference_views as _accounts_preferences  # noqa: F401
     from coursehub.accounts import views as _accounts_views  # noqa: F401
     from coursehub.authoring import bp as authoring_bp
+    from coursehub.authoring import creation_views as _authoring_creation  # noqa: F401
     from coursehub.authoring import lesson_views as _authoring_lessons  # noqa: F401
     from coursehub.authoring import media_views as _authoring_media  # noqa: F401
     from coursehub.authoring import structure_views as _authoring_structure  # noqa: F401

@@ -2,8 +2,8 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, IntegerField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 
@@ -55,3 +55,35 @@ class VideoForm(FlaskForm):
 
 class CaptionsForm(FlaskForm):
     captions = FileField("Captions (WebVTT)", validators=[FileRequired("Choose a .vtt file to upload.")])
+
+
+SLUG_HINT = "Lowercase words joined by hyphens; it is the identity in URLs and in the course files."
+
+
+class CourseSettingsForm(FlaskForm):
+    title = StringField("Title", validators=[Length(max=200)])
+    subtitle = StringField("Subtitle", validators=[Length(max=300)])
+    summary = TextAreaField("Summary", validators=[Length(max=5000)])
+    price = DecimalField(
+        "Price (in the course's currency, e.g. 49.00)",
+        places=2,
+        validators=[Optional(), NumberRange(min=0, max=100_000)],
+    )
+
+
+class NewCourseForm(CourseSettingsForm):
+    slug = StringField("Slug", validators=[Length(max=80)], description=SLUG_HINT)
+    access = SelectField("Access (paid or free)", choices=["paid", "free"])
+    currency = StringField("Currency", default="usd", validators=[Length(max=3)])
+
+
+class NewModuleForm(FlaskForm):
+    slug = StringField("Slug", validators=[Length(max=80)], description=SLUG_HINT)
+    title = StringField("Title", validators=[Length(max=200)])
+    summary = TextAreaField("Summary", validators=[Length(max=2000)])
+
+
+class NewLessonForm(FlaskForm):
+    slug = StringField("Slug", validators=[Length(max=80)], description=SLUG_HINT)
+    title = StringField("Title", validators=[Length(max=200)])
+    body = TextAreaField("Lesson text (Markdown)", validators=[Length(max=100_000)])

@@ -12,11 +12,21 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from coursehub.content.errors import Problems
-from coursehub.content.files import MODULE_TOML, QUIZ_TOML, ModuleFile, module_text, module_values
+from coursehub.content.files import (
+    COURSE_TOML,
+    MODULE_TOML,
+    QUIZ_TOML,
+    CourseFile,
+    ModuleFile,
+    course_text,
+    course_values,
+    module_text,
+    module_values,
+)
 from coursehub.content.lesson_files import LessonFile, lesson_file_name, lesson_text, read_lesson
 from coursehub.content.models import Lesson, Module
 from coursehub.content.quiz_files import QuizFile, read_quiz
-from coursehub.content.tables import read_text, read_toml
+from coursehub.content.tables import SLUG, read_text, read_toml
 
 ROOT_NAME = "courses"
 
@@ -91,3 +101,25 @@ def lesson_sources(lessons: list[Lesson], skip: Lesson | None = None) -> dict[st
         for lesson in lessons
         if lesson is not skip and lesson.archived_at is None
     }
+
+
+def checked_course(candidate: CourseFile, other_orders: Mapping[int, str]) -> dict[str, object]:
+    """A course's settings as the importer reads its course.toml (and its folder name as the slug).
+
+    :param other_orders: the catalog positions of the other courses, each with its slug.
+    :raise ContentErrors: naming ``courses/<course>/course.toml`` and the line.
+    """
+    with tempfile.TemporaryDirectory(prefix="coursehub-edit-") as temp:
+        root = Path(temp) / ROOT_NAME
+        folder = root / (candidate.slug if SLUG.fullmatch(candidate.slug) else "new-course")
+        folder.mkdir(parents=True)
+        path = folder / COURSE_TOML
+        path.write_text(course_text(candidate), encoding="utf-8", newline="\n")
+        problems = Problems(root.parent)
+        if not SLUG.fullmatch(candidate.slug):
+            problems.add(path, 1, f"the slug {candidate.slug!r} is not a slug (lowercase words joined by -)")
+        text = read_text(path, problems)
+        table = read_toml(path, text, problems) if text is not None else None
+        values = course_values(table, candidate.slug, dict(other_orders)) if table else {}
+        problems.raise_if_any()
+        return values

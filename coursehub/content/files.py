@@ -127,14 +127,15 @@ def _read_course(folder: Path, root: Path, problems: Problems, orders: dict[int,
         problems.add(path, 1, f"the folder name {folder.name!r} is the course's slug, but is not a slug")
     text = read_text(path, problems)
     table = read_toml(path, text, problems) if text is not None else None
-    values = _course_values(table, folder.name, orders) if table else {}
+    values = course_values(table, folder.name, orders) if table else {}
     modules = _read_modules(folder, root, problems)
     if len(problems) > before or modules is None:
         return None
     return CourseFile(slug=folder.name, modules=modules, **values)
 
 
-def _course_values(table: Table, slug: str, orders: dict[int, str]) -> dict[str, object]:
+def course_values(table: Table, slug: str, orders: dict[int, str]) -> dict[str, object]:
+    """The checked values of a course.toml (the studio checks its course form with this too)."""
     table.allow(COURSE_KEYS)
     values = {
         "title": table.text("title"),
