@@ -2,6 +2,7 @@
 
 Only learners who can open the course (free, or an active entitlement), whose address is verified and
 who have not turned course news off; each message carries its own one-click unsubscribe link.
+Accounts cannot be disabled yet (User has no such field); when they can, they are to be left out here.
 """
 
 from __future__ import annotations
