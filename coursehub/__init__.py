@@ -73,8 +73,15 @@ def register_blueprints(app: Flask) -> None:
     from coursehub.accounts import bp as accounts_bp
     from coursehub.accounts import data_rights_views as _accounts_data_rights  # noqa: F401
     from coursehub.accounts import login as _accounts_login  # noqa: F401
+    from coursehub.accounts import preference_views as _accounts_preferences  # noqa: F401
     from coursehub.accounts import session_views as _accounts_session_views  # noqa: F401
     from coursehub.accounts import views as _accounts_views  # noqa: F401
+    from coursehub.authoring import bp as authoring_bp
+    from coursehub.authoring import creation_views as _authoring_creation  # noqa: F401
+    from coursehub.authoring import lesson_views as _authoring_lessons  # noqa: F401
+    from coursehub.authoring import media_views as _authoring_media  # noqa: F401
+    from coursehub.authoring import structure_views as _authoring_structure  # noqa: F401
+    from coursehub.authoring import views as _authoring_views  # noqa: F401
     from coursehub.billing import bp as billing_bp
     from coursehub.billing import views as _billing_views  # noqa: F401
     from coursehub.billing import webhook as _billing_webhook  # noqa: F401
@@ -100,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(billing_bp)
+    app.register_blueprint(authoring_bp)
     register_stripe(app)
     register_mail(app)
     set_offer_provider(app, call_to_action)

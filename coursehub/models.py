@@ -1,8 +1,10 @@
 """Imports every feature's models, so the metadata that migrations compare against is complete."""
 
+from coursehub.accounts.mail_preferences import MailPreference
 from coursehub.accounts.models import User
 from coursehub.billing.models import LedgerEntry, Order, Product, RefundRequest, StripeEvent
 from coursehub.content.models import Course, Lesson, Module, Quiz, QuizQuestion
+from coursehub.content.revisions import ContentSync, LessonRevision
 from coursehub.learning.models import AccessHold, Certificate, Enrollment, Entitlement, LessonProgress
 from coursehub.mail.models import OutboxMessage
 from coursehub.quizzes.models import QuizAnswer, QuizAttempt
@@ -10,12 +12,15 @@ from coursehub.quizzes.models import QuizAnswer, QuizAttempt
 __all__ = [
     "AccessHold",
     "Certificate",
+    "ContentSync",
     "Course",
     "Enrollment",
     "Entitlement",
     "LedgerEntry",
     "Lesson",
     "LessonProgress",
+    "LessonRevision",
+    "MailPreference",
     "Module",
     "Order",
     "OutboxMessage",

@@ -50,6 +50,8 @@ ROUTES: dict[str, Kind] = {
     "accounts.end_other_session": Kind.LEARNER,
     "accounts.end_other_sessions": Kind.LEARNER,
     "accounts.export_data": Kind.LEARNER,
+    "accounts.mail_preferences": Kind.LEARNER,
+    "accounts.unsubscribe": Kind.PUBLIC,
     "accounts.delete": Kind.LEARNER,
     "learning.dashboard": Kind.LEARNER,
     "learning.start": Kind.LEARNER,
@@ -65,6 +67,29 @@ ROUTES: dict[str, Kind] = {
     "billing.success": Kind.LEARNER,
     "billing.cancelled": Kind.LEARNER,
     "billing.stripe_webhook": Kind.WEBHOOK,
+    "authoring.course_settings": Kind.AUTHOR,
+    "authoring.edit_lesson": Kind.AUTHOR,
+    "authoring.edit_module": Kind.AUTHOR,
+    "authoring.edit_quiz": Kind.AUTHOR,
+    "authoring.home": Kind.AUTHOR,
+    "authoring.lesson_history": Kind.AUTHOR,
+    "authoring.move_lesson_view": Kind.AUTHOR,
+    "authoring.move_module_view": Kind.AUTHOR,
+    "authoring.new_course": Kind.AUTHOR,
+    "authoring.new_lesson": Kind.AUTHOR,
+    "authoring.new_module": Kind.AUTHOR,
+    "authoring.order_lessons_view": Kind.AUTHOR,
+    "authoring.preview_markdown": Kind.AUTHOR,
+    "authoring.publish_course": Kind.AUTHOR,
+    "authoring.publish_view": Kind.AUTHOR,
+    "authoring.restore_lesson": Kind.AUTHOR,
+    "authoring.save_lesson_view": Kind.AUTHOR,
+    "authoring.schedule_course": Kind.AUTHOR,
+    "authoring.schedule_view": Kind.AUTHOR,
+    "authoring.unpublish_course": Kind.AUTHOR,
+    "authoring.unpublish_view": Kind.AUTHOR,
+    "authoring.upload_captions": Kind.AUTHOR,
+    "authoring.upload_video": Kind.AUTHOR,
     "learning.media": Kind.MEDIA,
 }
 
@@ -86,6 +111,7 @@ EXPECTED_GET: dict[str, dict[str, int | str]] = {
     # A made-up token: sent on to ask for a new link.
     "accounts.reset_password": dict.fromkeys(ACTORS, 302),
     "accounts.verify_email": dict.fromkeys(ACTORS, 302),
+    "accounts.unsubscribe": dict.fromkeys(ACTORS, 400),  # a made-up token: refused with a message
     "quizzes.quiz": {"visitor": "login", "owner": 200, "other": 403, "author": 200, "admin": 200},
     # The owner's attempt: nobody else's, not even staff's.
     "quizzes.attempt": {"visitor": "login", "owner": 200, "other": 403, "author": 404, "admin": 404},
@@ -94,7 +120,11 @@ EXPECTED_GET: dict[str, dict[str, int | str]] = {
     "billing.cancelled": {"visitor": "login", "owner": 302, "other": 302, "author": 302, "admin": 302},
 }
 # Who may see the paid lesson's sentence, and where; nobody else, on any page.
-SECRET_READERS = {("learning.lesson", actor) for actor in ("owner", "author", "admin")}
+SECRET_READERS = {("learning.lesson", actor) for actor in ("owner", "author", "admin")} | {
+    (endpoint, actor)  # the studio edits the lesson's text
+    for endpoint in ("authoring.edit_lesson",)
+    for actor in ("author", "admin")
+}
 SECRET = "The iliopsoas hides behind the gut like a cable behind a cupboard"
 
 
@@ -110,6 +140,7 @@ SAMPLE_ARGS_FIXED = {
     "kind": "video",
     "module_slug": "module-1",
     "bundle_slug": "no-such-bundle",
+    "number": "1",
 }
 
 

@@ -100,3 +100,27 @@ def current_bundles() -> tuple[BundleFile, ...]:
         )
         for p in current_bundle_products()
     )
+
+
+def sync_course_product(course: Course) -> None:
+    """After the studio creates or edits a paid course: its product carries the same title and price.
+
+    An order already placed keeps the amount it was created with (fulfilment compares against the order).
+    """
+    if course.is_free:
+        return
+    product = db.session.scalar(
+        select(Product).where(Product.slug == course.slug, Product.kind == ProductKind.COURSE)
+    )
+    values = {
+        "title": course.title,
+        "summary": course.summary[:500],
+        "price_cents": course.price_cents,
+        "currency": course.currency,
+    }
+    if product is None:
+        db.session.add(Product(slug=course.slug, kind=ProductKind.COURSE, courses=[course], **values))
+    else:
+        for name, value in values.items():
+            setattr(product, name, value)
+    db.session.flush()

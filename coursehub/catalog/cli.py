@@ -11,6 +11,7 @@ from coursehub.content.exporter import export_catalog
 from coursehub.content.files import ContentErrors, load_catalog
 from coursehub.content.importer import import_catalog
 from coursehub.content.quiz_lint import quiz_warnings
+from coursehub.content.revisions import SyncKind, import_conflicts, record_sync
 from coursehub.core.cli import CommandError, CommandGroup
 from coursehub.core.extensions import db
 from coursehub.core.paths import COURSES_DIR
@@ -21,8 +22,13 @@ courses_cli = CommandGroup("courses", help="Import and export the course files."
 @courses_cli.command("import")
 @click.argument("path", required=False, type=click.Path(path_type=Path), default=COURSES_DIR)
 @click.option("--publish", is_flag=True, help="Also publish courses and modules that are drafts.")
-def import_command(path: Path, publish: bool) -> None:
-    """Check every file under PATH (default: courses/), then create, update or archive rows at once."""
+@click.option("--force", is_flag=True, help="Overwrite lessons edited in the browser since the last export.")
+def import_command(path: Path, publish: bool, force: bool) -> None:
+    """Check every file under PATH (default: courses/), then create, update or archive rows at once.
+
+    Stops (exit 2) when a lesson edited in the browser since the last export or import differs from its
+    file, naming each one, unless --force: run `flask courses export` first to keep the browser's edits.
+    """
     if not path.is_dir():
         raise CommandError(f"{path} is not a folder of courses")
     try:
@@ -33,6 +39,16 @@ def import_command(path: Path, publish: bool) -> None:
             click.echo(f"Error: {error}", err=True)
         click.echo(f"Nothing was imported: fix the {len(errors.errors)} problem(s) above.", err=True)
         raise SystemExit(2) from None
+    conflicts = import_conflicts(courses)
+    if conflicts and not force:
+        for conflict in conflicts:
+            click.echo(f"Conflict: {conflict}", err=True)
+        click.echo(
+            f"Nothing was imported: {len(conflicts)} lesson(s) were edited in the browser since the last "
+            "export. Export first to keep those edits, or import with --force to overwrite them.",
+            err=True,
+        )
+        raise SystemExit(2)
     for warning in quiz_warnings(courses):
         click.echo(f"Warning: {warning}", err=True)
     with click.progressbar(
@@ -44,6 +60,7 @@ def import_command(path: Path, publish: bool) -> None:
         report = import_catalog(courses, publish=publish, on_course=lambda course: bar.update(1, course))
     for outcome, count in sync_products(courses, bundles).items():
         getattr(report, outcome)["products"] += count
+    record_sync(SyncKind.IMPORT)
     db.session.commit()
     if report.is_noop:
         click.echo("Nothing changed: the database already matches the files.")
@@ -60,6 +77,8 @@ def export_command(path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True)
     courses = export_catalog(path)
     dump_bundles(current_bundles(), path)
+    record_sync(SyncKind.EXPORT)
+    db.session.commit()
     click.echo(
         f"Exported {len(courses)} courses, {sum(len(c.modules) for c in courses)} modules and "
         f"{sum(len(m.lessons) for c in courses for m in c.modules)} lessons to {path}"

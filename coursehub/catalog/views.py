@@ -9,7 +9,7 @@ from coursehub.catalog import bp
 from coursehub.catalog.offers import call_to_action
 from coursehub.content.notices import notice
 from coursehub.content.queries import catalog_cards, course_by_slug, syllabus
-from coursehub.learning.access import CourseAccess
+from coursehub.learning.access import CourseAccess, is_staff
 from coursehub.learning.progress import CourseProgress, completed_lesson_ids
 from coursehub.quizzes.services import passed_quiz_ids
 
@@ -25,10 +25,11 @@ def index():
 
 @bp.get("/courses/<slug>")
 def course(slug: str):
-    found = course_by_slug(slug)
+    staff = is_staff(current_user)  # authors preview draft courses and modules as learners will see them
+    found = course_by_slug(slug, include_drafts=staff)
     if found is None:
         abort(404)
-    modules = syllabus(found)
+    modules = syllabus(found, include_drafts=staff)
     lessons = [lesson for module in modules for lesson in module.lessons]
     access = CourseAccess(current_user, found)
     completed = completed_lesson_ids(current_user, [lesson.id for lesson in lessons])

@@ -72,7 +72,7 @@ def _module_file(course: Course, module: Module) -> ModuleFile:
     return replace(
         module_file,
         lessons=tuple(_lesson_file(folder, lesson) for lesson in _current(module.lessons)),
-        quiz=_quiz_file(quiz) if quiz else None,
+        quiz=quiz_file(quiz) if quiz else None,
     )
 
 
@@ -94,7 +94,8 @@ def _lesson_file(folder: Path, lesson: Lesson) -> LessonFile:
     return replace(lesson_file, source=folder / lesson_file_name(lesson_file))
 
 
-def _quiz_file(quiz: Quiz) -> QuizFile:
+def quiz_file(quiz: Quiz) -> QuizFile:
+    """The quiz as its file would hold it (the studio edits it in this form)."""
     return QuizFile(
         title=quiz.title,
         pass_mark=quiz.pass_mark,

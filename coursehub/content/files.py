@@ -127,14 +127,15 @@ def _read_course(folder: Path, root: Path, problems: Problems, orders: dict[int,
         problems.add(path, 1, f"the folder name {folder.name!r} is the course's slug, but is not a slug")
     text = read_text(path, problems)
     table = read_toml(path, text, problems) if text is not None else None
-    values = _course_values(table, folder.name, orders) if table else {}
+    values = course_values(table, folder.name, orders) if table else {}
     modules = _read_modules(folder, root, problems)
     if len(problems) > before or modules is None:
         return None
     return CourseFile(slug=folder.name, modules=modules, **values)
 
 
-def _course_values(table: Table, slug: str, orders: dict[int, str]) -> dict[str, object]:
+def course_values(table: Table, slug: str, orders: dict[int, str]) -> dict[str, object]:
+    """The checked values of a course.toml (the studio checks its course form with this too)."""
     table.allow(COURSE_KEYS)
     values = {
         "title": table.text("title"),
@@ -200,19 +201,22 @@ def _read_module(
         text = None
         problems.add(path, 1, f"a module folder needs a {MODULE_TOML} (title and summary)")
     table = read_toml(path, text, problems) if text is not None else None
-    values: dict[str, object] = {}
-    if table:
-        table.allow(MODULE_KEYS)
-        values = {
-            "title": table.text("title"),
-            "summary": table.text("summary"),
-            "drip_days": table.integer("drip_days", default=0),
-        }
+    values = module_values(table) if table else {}
     quiz_path = entry.path / QUIZ_TOML
     quiz = read_quiz(quiz_path, problems, durations) if quiz_path.is_file() else None
     if len(problems) > before or None in lessons:
         return None
     return ModuleFile(slug=entry.slug, position=entry.position, lessons=tuple(lessons), quiz=quiz, **values)
+
+
+def module_values(table: Table) -> dict[str, object]:
+    """The checked values of a module.toml (the studio checks its module form with this too)."""
+    table.allow(MODULE_KEYS)
+    return {
+        "title": table.text("title"),
+        "summary": table.text("summary"),
+        "drip_days": table.integer("drip_days", default=0),
+    }
 
 
 def _entries(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from coursehub.content.files import CourseFile, LessonFile, ModuleFile, QuestionFile, QuizFile
 from coursehub.content.models import Access, Course, Lesson, Module, Quiz, QuizQuestion
+from coursehub.content.revisions import RevisionSource, record_revision
 from coursehub.core.db_types import utcnow
 from coursehub.core.extensions import db
 
@@ -175,7 +176,9 @@ def _import_module(
 def _import_lesson(
     importer: _Importer, course: Course, module: Module, lesson_file: LessonFile, lesson: Lesson | None
 ) -> None:
-    importer.upsert(
+    """A lesson whose text changed keeps the new text as a revision, and learners see it was updated."""
+    before = (lesson.title, lesson.body_markdown) if lesson is not None else None
+    lesson = importer.upsert(
         "lessons",
         lesson,
         lambda: Lesson(course=course, slug=lesson_file.slug),
@@ -192,6 +195,10 @@ def _import_lesson(
             "body_html": lesson_file.body_html,
         },
     )
+    if before is not None and before != (lesson.title, lesson.body_markdown):
+        lesson.revised_at = importer.now
+        db.session.flush()  # the revision takes the next number after any earlier one
+        record_revision(lesson, RevisionSource.IMPORT, "imported from the course files")
 
 
 def _import_quiz(importer: _Importer, module: Module, quiz_file: QuizFile | None) -> None:
@@ -222,6 +229,14 @@ def _import_quiz(importer: _Importer, module: Module, quiz_file: QuizFile | None
             _question_values(question_file, position),
         )
     importer.archive("questions", questions.values())
+
+
+def apply_quiz(module: Module, quiz_file: QuizFile, now: datetime | None = None) -> ImportReport:
+    """Update one module's quiz from a checked quiz file, as an import would; flush, never commit."""
+    report = ImportReport()
+    _import_quiz(_Importer(report, now or utcnow(), publish=False), module, quiz_file)
+    db.session.flush()
+    return report
 
 
 def _question_values(question: QuestionFile, position: int) -> dict[str, Any]:

@@ -61,6 +61,9 @@ class Course(db.Model):
     def is_free(self) -> bool:
         return self.access is Access.FREE
 
+    def is_published(self, now: datetime | None = None) -> bool:
+        return self.published_at is not None and self.published_at <= (now or utcnow())
+
 
 class Module(db.Model):
     __tablename__ = "modules"
@@ -115,9 +118,15 @@ class Lesson(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Bumped by SQLAlchemy on every UPDATE: two people saving the same lesson can't overwrite each other.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # When the text last changed for learners ("updated since you finished it"); None: never since creation.
+    revised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     module: Mapped[Module] = relationship(back_populates="lessons")
     course: Mapped[Course] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Lesson {self.slug}>"

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
@@ -92,6 +93,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VIDEO_URL_TTL", 4 * 3600, "COURSEHUB_VIDEO_URL_TTL", int),
     Setting("RATELIMIT_ENABLED", True, "COURSEHUB_RATELIMIT_ENABLED", _parse_bool),
     Setting("MAX_CONTENT_LENGTH", 1024 * 1024, "COURSEHUB_MAX_CONTENT_LENGTH", int),
+    Setting("MAX_VIDEO_BYTES", 2 * 1024**3, "COURSEHUB_MAX_VIDEO_BYTES", int),
+    Setting("AUTHOR_TIMEZONE", "UTC", "COURSEHUB_AUTHOR_TIMEZONE"),
 )
 SETTINGS_BY_KEY = {setting.key: setting for setting in SETTINGS}
 KNOWN_ENV_NAMES = {setting.env for setting in SETTINGS if setting.env}
@@ -176,6 +179,12 @@ def validate(config: Mapping[str, Any], environ: Mapping[str, str]) -> None:
     base = urlsplit(config["BASE_URL"])
     if base.scheme not in {"http", "https"} or not base.netloc or base.path not in {"", "/"}:
         raise ConfigError("BASE_URL must be the school's address, such as https://school.example.com")
+    try:
+        ZoneInfo(config["AUTHOR_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"COURSEHUB_AUTHOR_TIMEZONE={config['AUTHOR_TIMEZONE']!r} is not a time zone (e.g. Europe/London)"
+        ) from None
     if env != "production":
         return
     secret = config["SECRET_KEY"]

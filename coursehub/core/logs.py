@@ -26,6 +26,7 @@ _SECRET_ARG_NAMES = ("token", "secret", "signature")
 # slug is taken for a token: slugs look like "pelvic-torsion-01", tokens like "IjQ2Ig.ZxY...".
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _TOKENISH = re.compile(r"[A-Za-z0-9_\-.~=+]{20,}")
+_CARD_LIKE = re.compile(r"(?:\d[ -]?){12,}")  # a number long enough to be a card's, whatever a URL holds
 REDACTED = ":redacted"
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
@@ -84,6 +85,8 @@ class _DropWerkzeugAccessLines(logging.Filter):
 
 
 def looks_like_token(segment: str) -> bool:
+    if _CARD_LIKE.search(segment):
+        return True
     return (
         bool(_TOKENISH.fullmatch(segment))
         and sum(ch.isdigit() for ch in segment) >= 3

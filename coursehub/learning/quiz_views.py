@@ -38,6 +38,8 @@ def _load(course_slug: str, module_slug: str):
     module = db.session.scalar(
         select(Module).where(Module.course_id == course.id, Module.slug == module_slug)
     )
+    if module is not None and not is_staff(current_user) and not module.is_published():
+        module = None  # a draft or scheduled module's quiz does not exist for learners
     quiz = module.quiz if module is not None else None
     if quiz is None or quiz.archived_at is not None:
         abort(404)

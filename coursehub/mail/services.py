@@ -20,7 +20,9 @@ CLAIM_SECONDS = 120
 MAX_BACKOFF = timedelta(hours=6)
 
 
-def queue_mail(to_address: str, subject: str, template: str, **context) -> OutboxMessage:
+def queue_mail(
+    to_address: str, subject: str, template: str, headers: dict[str, str] | None = None, **context
+) -> OutboxMessage:
     """Render ``templates/mail/<template>.txt`` and ``.html`` and add the message to the outbox.
 
     Nothing is sent here: the message goes out after the caller's commit, or never if it rolls back.
@@ -31,6 +33,7 @@ def queue_mail(to_address: str, subject: str, template: str, **context) -> Outbo
         subject=subject,
         text_body=render_template(f"mail/{template}.txt", **context),
         html_body=render_template(f"mail/{template}.html", **context),
+        headers=headers,
     )
     db.session.add(message)
     db.session.flush()
@@ -115,6 +118,8 @@ def _to_email(message: OutboxMessage) -> EmailMessage:
     email["To"] = message.to_address
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain="coursehub")
+    for name, value in (message.headers or {}).items():
+        email[name] = value
     email.set_content(message.text_body)
     email.add_alternative(message.html_body, subtype="html")
     return email

@@ -66,3 +66,10 @@ def test_errors_answered_early_still_get_an_id(client, log_lines):
     response = client.post("/login", data={"email": "a@example.com"})  # no CSRF token
     assert response.status_code == 400
     assert response.headers["X-Request-ID"] == log_lines("request")[-1]["request_id"]
+
+
+def test_a_card_like_number_in_a_path_is_redacted(client, log_lines):
+    client.get("/api/lessons/4242424242424242/progress")
+    client.get("/courses/4242-4242-4242-4242")
+    paths = [line["path"] for line in log_lines("request")]
+    assert paths == [f"/api/lessons/{REDACTED}/progress", f"/courses/{REDACTED}"]
