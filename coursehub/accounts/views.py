@@ -35,18 +35,21 @@ def _log_in(user, remember: bool = False) -> None:
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def signup():
+    next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(url_for("catalog.index"))
+        return redirect(next_url or url_for("catalog.index"))
     form = SignUpForm()
     if form.validate_on_submit():
         try:
-            services.sign_up(form.email.data, form.display_name.data, form.password.data)
+            services.sign_up(form.email.data, form.display_name.data, form.password.data, next_url)
         except services.AccountError as error:
             _show_error(form, error)
         else:
             db.session.commit()
-            return render_template("accounts/check_inbox.html", email=form.email.data.strip())
-    return render_template("accounts/signup.html", form=form)
+            return render_template(
+                "accounts/check_inbox.html", email=form.email.data.strip(), next_url=next_url
+            )
+    return render_template("accounts/signup.html", form=form, next_url=next_url)
 
 
 @bp.get("/verify-email/<token>")
@@ -66,7 +69,10 @@ def verify_email(token: str):
         return redirect(url_for("catalog.index"))
     db.session.commit()
     flash(f"Thank you: {user.email} is confirmed.", "success")
-    return redirect(url_for("catalog.index" if current_user.is_authenticated else "accounts.login"))
+    next_url = services.next_after_verification(token)
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("catalog.index"))
+    return redirect(url_for("accounts.login", next=next_url) if next_url else url_for("accounts.login"))
 
 
 @bp.post("/verify-email/resend")
@@ -95,7 +101,8 @@ def login():
         if user is not None:
             db.session.commit()
             _log_in(user, remember=form.remember.data)
-            flash(f"Welcome back, {user.display_name}.", "success")
+            greeting = "Welcome to CourseHub" if user.first_login else "Welcome back"
+            flash(f"{greeting}, {user.display_name}.", "success")
             return redirect(next_url or url_for("catalog.index"))
         form.password.errors.append("That email and password don't match an account.")
     return render_template("accounts/login.html", form=form, next_url=next_url)

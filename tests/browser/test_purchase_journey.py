@@ -23,7 +23,7 @@ def buyer(live_server, page: Page) -> str:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill("a long enough password")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Welcome back, Robin.")).to_be_visible()
+    expect(page.get_by_text("Welcome to CourseHub, Robin.")).to_be_visible()
     return email
 
 
