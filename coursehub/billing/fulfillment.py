@@ -58,6 +58,7 @@ def sync_order(order: Order) -> Order:
     dispute = _latest_dispute(client, charge) if charge.disputed else None
 
     first_payment = _mark_paid(order, session, intent.id, charge.id)
+    order.payment_last4 = _last4(charge) or order.payment_last4
     record(order, LedgerKind.CHARGE, charge.amount, charge.id)
     if charge.amount_refunded > order.refunded_cents:
         record(
@@ -84,6 +85,14 @@ def sync_order(order: Order) -> Order:
         )
     db.session.flush()
     return order
+
+
+def _last4(charge) -> str | None:
+    """The card's (or bank account's) last four digits from the charge, if Stripe sent them."""
+    details = getattr(charge, "payment_method_details", None)
+    method = getattr(details, getattr(details, "type", "") or "", None) if details is not None else None
+    last4 = getattr(method, "last4", None)
+    return last4 if isinstance(last4, str) and len(last4) == 4 and last4.isdigit() else None
 
 
 def _access(charge, dispute) -> AccessState:

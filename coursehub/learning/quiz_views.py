@@ -17,6 +17,7 @@ from coursehub.quizzes.services import (
     attempts_left,
     attempts_of,
     next_attempt_at,
+    reveals_answers,
     start_attempt,
     submit_attempt,
 )
@@ -110,6 +111,7 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
     path = _path(course, access)
     return render_template(
         "quizzes/result.html",
+        reveal=reveals_answers(found, attempts_of(current_user, found)),
         path=path,
         next_item=path.next_unfinished(QUIZ, found.id),
         course=course,
