@@ -13,10 +13,14 @@ _password_length = Length(
 )
 
 
-class SignUpForm(FlaskForm):
-    display_name = StringField(
-        "Your name", validators=[DataRequired(), Length(max=80)], description="Shown on your certificates."
+def _display_name_field(label: str = "Your name") -> StringField:
+    return StringField(
+        label, validators=[DataRequired(), Length(max=80)], description="Shown on your certificates."
     )
+
+
+class SignUpForm(FlaskForm):
+    display_name = _display_name_field()
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField(
         "Password",
@@ -56,3 +60,7 @@ class ChangePasswordForm(FlaskForm):
 class ChangeEmailForm(FlaskForm):
     email = EmailField("New email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Your password", validators=[DataRequired()])
+
+
+class ChangeNameForm(FlaskForm):
+    display_name = _display_name_field()

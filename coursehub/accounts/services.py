@@ -67,9 +67,7 @@ def create_user(
     except InvalidEmail as error:
         raise AccountError(f"That email address is not valid: {error}") from None
     check_password_rules(password, normalized)
-    display_name = display_name.strip()
-    if not display_name:
-        raise AccountError("Enter the name to show on your certificates.", field="display_name")
+    display_name = _clean_display_name(display_name)
     if db.session.scalar(select(User.id).where(User.email == normalized)) is not None:
         raise AccountError("An account with that email already exists.")
     user = User(
@@ -244,6 +242,26 @@ def request_email_change(user: User, password: str, new_email: str) -> str:
         send_verification(user, normalized)
     db.session.flush()
     return normalized
+
+
+def change_display_name(user: User, display_name: str) -> None:
+    """The name shown in the header and printed on certificates issued from now on.
+
+    :raise AccountError: for a blank name (the form already limits its length, as at sign-up).
+    """
+    user.display_name = _clean_display_name(display_name)
+    db.session.flush()
+
+
+def _clean_display_name(display_name: str) -> str:
+    """Sign-up and the account page check a name the same way: not blank, no control characters
+    (a NUL would fail in PostgreSQL, a line break would break the certificate's layout), 80 at most."""
+    name = display_name.strip()
+    if not name:
+        raise AccountError("Enter the name to show on your certificates.", field="display_name")
+    if any(ord(character) < 0x20 or ord(character) == 0x7F for character in name):
+        raise AccountError("Use letters, spaces and punctuation only.", field="display_name")
+    return name[:80]
 
 
 def set_role(user: User, role: Role) -> None:

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from coursehub.accounts import bp, services, tokens
 from coursehub.accounts.forms import (
     ChangeEmailForm,
+    ChangeNameForm,
     ChangePasswordForm,
     ForgotPasswordForm,
     LoginForm,
@@ -158,6 +159,22 @@ def reset_password(token: str):
 @login_required
 def account():
     return render_template("accounts/account.html")
+
+
+@bp.route("/account/name", methods=["GET", "POST"])
+@login_required
+def change_name():
+    form = ChangeNameForm(display_name=current_user.display_name)
+    if form.validate_on_submit():
+        try:
+            services.change_display_name(current_user, form.display_name.data)
+        except services.AccountError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your name is changed. Certificates issued from now on carry it.", "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/change_name.html", form=form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -16,7 +16,9 @@ from coursehub.content.quiz_files import QuestionFile
 LENGTH_RATIO = 3.0  # the longest option more than three times the shortest stands out
 CHOICE_TYPES = ("single", "multiple")
 # Options are shuffled for every attempt, so "option B" or "(c)" in an explanation names the wrong one.
-OPTION_BY_LETTER = re.compile(r"\b(?i:options?|answers?|choices?)\s+(?:[A-F]|\([a-fA-F]\))(?![\w-])|\([a-f]\)")
+OPTION_BY_LETTER = re.compile(
+    r"\b(?i:options?|answers?|choices?)\s+(?:[A-F]|\([a-fA-F]\))(?![\w-])|\([a-f]\)"
+)
 
 
 def quiz_warnings(courses: Iterable[CourseFile]) -> list[str]:

@@ -5,6 +5,7 @@ govern), so the pages are checked with their real CSP on. The screenshots land i
 ``test-results/screens/<width>/`` (git-ignored) for a person to look at; no rule is excluded.
 """
 
+import re
 import uuid
 from pathlib import Path
 
@@ -55,9 +56,32 @@ def _attempt(live_server, user, quiz, right: bool):
     return attempt
 
 
+def log_in(page: Page, email: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def buy_paid_course(browser, base_url: str, email: str) -> tuple[str, str]:
+    """Buy the paid course through the stand-in's pay page. :return: the success page and the receipt."""
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    log_in(page, email)
+    page.goto(f"/courses/{PAID}")
+    page.get_by_role("button", name=re.compile(r"^Buy for")).click()
+    page.locator("#pay").click()
+    page.get_by_role("link", name="view and print it here").wait_for()
+    success = page.url.removeprefix(base_url)
+    receipt = page.get_by_role("link", name="view and print it here").get_attribute("href")
+    context.close()
+    return success, receipt
+
+
 @pytest.fixture(scope="module")
-def learner_pages(live_server) -> tuple[str, dict[str, str]]:
-    """A learner who finished the free course (one failed attempt on the way) and has a quiz open."""
+def learner_pages(live_server, browser, base_url) -> tuple[str, dict[str, str]]:
+    """A learner who finished the free course (one failed attempt on the way), has a quiz open, and
+    bought a paid course."""
     email = f"axe-{uuid.uuid4().hex[:8]}@example.com"
     with live_server.app_context():
         user = create_user(email, "Amara Okafor-Lindqvist", PASSWORD, verified=True)
@@ -88,7 +112,10 @@ def learner_pages(live_server) -> tuple[str, dict[str, str]]:
             "account": "/account",
             "change-password": "/account/password",
             "change-email": "/account/email",
+            "change-name": "/account/name",
+            "purchases": "/account/purchases",
         }
+    pages["payment-success"], pages["receipt"] = buy_paid_course(browser, base_url, email)
     return email, pages
 
 
@@ -111,9 +138,6 @@ def test_visitor_pages_have_no_wcag_a_or_aa_violation(page: Page, width):
 def test_learner_pages_have_no_wcag_a_or_aa_violation(page: Page, width, learner_pages):
     email, pages = learner_pages
     page.set_viewport_size(WIDTHS[width])
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, email)
     problems = [p for name, path in pages.items() for p in check(page, name, path, width)]
     assert not problems, "\n".join(problems)
