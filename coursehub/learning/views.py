@@ -8,6 +8,7 @@ from coursehub.content.queries import course_by_slug, syllabus, visible_courses
 from coursehub.core.extensions import db
 from coursehub.learning import bp
 from coursehub.learning.access import CourseAccess, is_staff
+from coursehub.learning.captions import transcript
 from coursehub.learning.certificates import certificate_of
 from coursehub.learning.completion import finish_if_complete
 from coursehub.learning.dashboard import dashboard_for
@@ -80,6 +81,7 @@ def lesson(course_slug: str, lesson_slug: str):
         next=following,
         video_url=media_url(found, "video", current_user),
         captions_url=media_url(found, "captions", current_user),
+        transcript=transcript(found),
         safety_notice=notice("safety"),
         next_courses=_where_next(course) if path.last_lesson_id == found.id else [],
     )

@@ -102,6 +102,7 @@ def learner_pages(live_server, browser, base_url) -> tuple[str, dict[str, str]]:
         pages = {
             "dashboard": "/dashboard",
             "lesson": f"/courses/{FREE}/lessons/reciprocal-inhibition-and-short-holds",
+            "lesson-captions": f"/courses/{FREE}/lessons/what-active-isolated-stretching-is",
             "lesson-routine": f"/courses/{FREE}/lessons/knee-to-chest-and-bent-knee-hamstring",
             "lesson-last": f"/courses/{FREE}/lessons/putting-it-together-and-where-next",
             "quiz": quiz_urls[0],

@@ -17,6 +17,7 @@ from coursehub.core.extensions import db
 from coursehub.learning.enrollment import start_free_course
 from coursehub.learning.models import LessonProgress
 from coursehub.learning.progress import set_completed
+from tests.browser.polling import wait_until
 from tests.browser.quiz_answers import answer_every_question, answer_key
 
 pytestmark = pytest.mark.browser
@@ -113,3 +114,31 @@ def test_the_path_leads_through_each_quiz_to_the_finish_page_and_the_certificate
     page.goto("/dashboard")
     expect(page.locator(".percent")).to_have_text("100%")
     expect(page.get_by_role("link", name="You finished: see your certificate")).to_be_visible()
+
+
+def test_the_player_answers_the_keyboard_speed_captions_and_transcript(page: Page, learner):
+    _user_id, email = learner
+    log_in(page, email)
+    page.goto(f"{COURSE}/lessons/what-active-isolated-stretching-is")
+    video = page.locator("#lesson-video")
+    wait_until(page, "() => document.querySelector('#lesson-video').readyState >= 1")
+
+    page.get_by_role("button", name="Forward 10 s").focus()
+    page.keyboard.press("Tab")  # the controls are reachable by keyboard, in order
+    expect(page.get_by_label("Speed")).to_be_focused()
+    page.get_by_label("Speed").select_option("1.5")
+    assert video.evaluate("v => v.playbackRate") == 1.5
+    video.focus()
+    page.keyboard.press(">")
+    assert video.evaluate("v => v.playbackRate") == 1.75
+    page.keyboard.press("l")
+    wait_until(page, "() => document.querySelector('#lesson-video').currentTime >= 9.5")
+
+    captions = page.get_by_role("button", name="Captions")
+    captions.click()
+    expect(captions).to_have_attribute("aria-pressed", "false")
+    assert video.evaluate("v => v.textTracks[0].mode") == "hidden"
+
+    page.get_by_text("Transcript").click()
+    page.get_by_role("link", name="0:20").click()
+    wait_until(page, "() => Math.round(document.querySelector('#lesson-video').currentTime) === 20")
