@@ -2,7 +2,7 @@
 
 axe runs in the page through Playwright's ``evaluate`` (a DevTools call, which the school's CSP does not
 govern), so the pages are checked with their real CSP on. The screenshots land in
-``test-results/screens/<width>/`` (git-ignored) for a person to look at; no rule is excluded.
+``reports/screens/<width>/`` (git-ignored) for a person to look at; no rule is excluded.
 """
 
 import re
@@ -28,7 +28,7 @@ from tests.quizzes.quiz_helpers import answers
 pytestmark = pytest.mark.browser
 WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-SCREENS = Path("test-results/screens")
+SCREENS = Path("reports/screens")  # pytest-playwright empties test-results/ when a run starts
 FREE = "introduction-to-active-isolated-stretching"
 PAID = "postural-blueprint-pelvic-torsion"
 PASSWORD = "a long enough password"
@@ -118,6 +118,14 @@ def learner_pages(live_server, browser, base_url) -> tuple[str, dict[str, str]]:
         }
     pages["payment-success"], pages["receipt"] = buy_paid_course(browser, base_url, email)
     return email, pages
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    """No video for these checks: axe does not need it, and leaving a page mid-download, as this walk
+    does every second, leaves the dev server's file open until garbage collection warns."""
+    page.route("**/media/lessons/**", lambda route: route.abort())
+    return page
 
 
 def check(page: Page, name: str, path: str, width: str) -> list[str]:
