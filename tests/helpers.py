@@ -103,10 +103,12 @@ def count_rows(app, model, *where, **filter_by) -> int:
         return db.session.scalar(query)
 
 
-def only_order(app):
+def only_order(app, with_product: bool = False):
     """The one order in the database, detached so its fields stay readable after the context ends."""
     with app.app_context():
         found = db.session.scalars(select(Order)).one()
+        if with_product:
+            db.session.expunge(found.product)
         db.session.expunge(found)
         return found
 

@@ -51,6 +51,12 @@ ROUTES: dict[str, Kind] = {
     "accounts.end_other_sessions": Kind.LEARNER,
     "accounts.export_data": Kind.LEARNER,
     "accounts.mail_preferences": Kind.LEARNER,
+    "accounts.change_name": Kind.LEARNER,
+    "billing.purchases": Kind.LEARNER,
+    "billing.receipt": Kind.LEARNER,
+    "catalog.courses": Kind.PUBLIC,
+    "learning.finished": Kind.LEARNER,
+    "learning.claim_certificate": Kind.LEARNER,
     "accounts.unsubscribe": Kind.PUBLIC,
     "accounts.delete": Kind.LEARNER,
     "learning.dashboard": Kind.LEARNER,
@@ -116,6 +122,9 @@ EXPECTED_GET: dict[str, dict[str, int | str]] = {
     # The owner's attempt: nobody else's, not even staff's.
     "quizzes.attempt": {"visitor": "login", "owner": 200, "other": 403, "author": 404, "admin": 404},
     "learning.certificate_pdf": {"visitor": "login", "owner": 200, "other": 403, "author": 200, "admin": 200},
+    "billing.receipt": {"visitor": "login", **dict.fromkeys(ACTORS[1:], 404)},
+    # The finish page of the paid course: for those who may open it.
+    "learning.finished": {"visitor": "login", "owner": 200, "other": 403, "author": 200, "admin": 200},
     "billing.success": {"visitor": "login", "owner": 404, "other": 404, "author": 404, "admin": 404},
     "billing.cancelled": {"visitor": "login", "owner": 302, "other": 302, "author": 302, "admin": 302},
 }
@@ -141,6 +150,7 @@ SAMPLE_ARGS_FIXED = {
     "module_slug": "module-1",
     "bundle_slug": "no-such-bundle",
     "number": "1",
+    "order_id": "1",  # nobody's order: every receipt URL of it is a 404
 }
 
 

@@ -13,10 +13,14 @@ _password_length = Length(
 )
 
 
-class SignUpForm(FlaskForm):
-    display_name = StringField(
-        "Your name", validators=[DataRequired(), Length(max=80)], description="Shown on your certificates."
+def _display_name_field(label: str = "Your name") -> StringField:
+    return StringField(
+        label, validators=[DataRequired(), Length(max=80)], description="Shown on your certificates."
     )
+
+
+class SignUpForm(FlaskForm):
+    display_name = _display_name_field()
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField(
         "Password",
@@ -63,3 +67,7 @@ class DeleteAccountForm(FlaskForm):
     confirm = BooleanField(
         "I understand that my progress, quiz results and journal are deleted and can't be brought back."
     )
+
+
+class ChangeNameForm(FlaskForm):
+    display_name = _display_name_field()

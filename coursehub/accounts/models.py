@@ -39,6 +39,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    # Not a column: set by log-in (``services.authenticate``) for the greeting on that one request.
+    first_login = False
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"
 

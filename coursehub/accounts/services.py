@@ -24,6 +24,7 @@ from coursehub.accounts.passwords import (
 from coursehub.accounts.sessions import end_all_sessions
 from coursehub.core.db_types import utcnow
 from coursehub.core.extensions import db
+from coursehub.core.requests import safe_next
 from coursehub.mail.services import queue_mail
 
 # Embeddings, overrides, isolates and marks: each can make a printed name read differently.
@@ -109,12 +110,14 @@ def create_user(
     return user
 
 
-def sign_up(email: str, display_name: str, password: str) -> User | None:
+def sign_up(email: str, display_name: str, password: str, next_path: str | None = None) -> User | None:
     """Register a learner and mail them a verification link.
 
     When the email already has an account, nothing is created and its owner gets a note instead, so the
     page answers the same either way and does not reveal who has an account.
 
+    :param next_path: a local path (already checked with ``safe_next``) the verification link leads back
+        to, so a learner who signed up from a course page returns to it.
     :return: the new user, or None when the email was taken.
     :raise AccountError: for an invalid email or a weak password.
     """
@@ -130,16 +133,15 @@ def sign_up(email: str, display_name: str, password: str) -> User | None:
         queue_mail(existing.email, "You already have a CourseHub account", "account_exists", user=existing)
         return None
     user = create_user(normalized, display_name, password)
-    send_verification(user)
+    send_verification(user, next_path=next_path)
     return user
 
 
-def send_verification(user: User, email: str | None = None) -> None:
+def send_verification(user: User, email: str | None = None, next_path: str | None = None) -> None:
     """Mail a link that confirms ``email`` (the account's own address, or a pending new one)."""
     address = email or user.email
-    token = tokens.issue(
-        tokens.VERIFY_EMAIL, {"uid": user.id, "email": address}, current_app.config["VERIFY_EMAIL_MAX_AGE"]
-    )
+    payload = {"uid": user.id, "email": address, **({"next": next_path} if next_path else {})}
+    token = tokens.issue(tokens.VERIFY_EMAIL, payload, current_app.config["VERIFY_EMAIL_MAX_AGE"])
     queue_mail(
         address,
         "Confirm your email for CourseHub",
@@ -148,6 +150,15 @@ def send_verification(user: User, email: str | None = None) -> None:
         token=token,
         changing=address != user.email,
     )
+
+
+def next_after_verification(token: str) -> str | None:
+    """Where the learner was going when they signed up (a local path, checked again), if anywhere."""
+    try:
+        target = tokens.read(tokens.VERIFY_EMAIL, token).get("next")
+    except tokens.InvalidToken:
+        return None
+    return safe_next(target) if isinstance(target, str) else None
 
 
 def verify_email(token: str, now: float | None = None) -> User:
@@ -179,12 +190,16 @@ def verify_email(token: str, now: float | None = None) -> User:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """Return the user when the password matches; the time taken is the same for unknown emails."""
+    """Return the user when the password matches; the time taken is the same for unknown emails.
+
+    ``user.first_login`` tells the page to greet a first log-in as one.
+    """
     user = find_user_by_email(email)
     if not verify_password(user.password_hash if user else None, password) or user is None:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    user.first_login = user.last_login_at is None
     user.last_login_at = utcnow()
     db.session.flush()
     return user
@@ -258,6 +273,15 @@ def request_email_change(user: User, password: str, new_email: str) -> str:
         send_verification(user, normalized)
     db.session.flush()
     return normalized
+
+
+def change_display_name(user: User, display_name: str) -> None:
+    """The name shown in the header and printed on certificates issued from now on.
+
+    :raise AccountError: for a blank name (the form already limits its length, as at sign-up).
+    """
+    user.display_name = check_display_name(display_name)[:80]
+    db.session.flush()
 
 
 def set_role(user: User, role: Role) -> None:

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from coursehub.accounts import bp, services, tokens
 from coursehub.accounts.forms import (
     ChangeEmailForm,
+    ChangeNameForm,
     ChangePasswordForm,
     ForgotPasswordForm,
     LoginForm,
@@ -38,18 +39,21 @@ def _log_in(user, remember: bool = False) -> None:
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def signup():
+    next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(url_for("catalog.index"))
+        return redirect(next_url or url_for("catalog.index"))
     form = SignUpForm()
     if form.validate_on_submit():
         try:
-            services.sign_up(form.email.data, form.display_name.data, form.password.data)
+            services.sign_up(form.email.data, form.display_name.data, form.password.data, next_url)
         except services.AccountError as error:
             _show_error(form, error)
         else:
             db.session.commit()
-            return render_template("accounts/check_inbox.html", email=form.email.data.strip())
-    return render_template("accounts/signup.html", form=form)
+            return render_template(
+                "accounts/check_inbox.html", email=form.email.data.strip(), next_url=next_url
+            )
+    return render_template("accounts/signup.html", form=form, next_url=next_url)
 
 
 @bp.get("/verify-email/<token>")
@@ -69,7 +73,10 @@ def verify_email(token: str):
         return redirect(url_for("catalog.index"))
     db.session.commit()
     flash(f"Thank you: {user.email} is confirmed.", "success")
-    return redirect(url_for("catalog.index" if current_user.is_authenticated else "accounts.login"))
+    next_url = services.next_after_verification(token)
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("catalog.index"))
+    return redirect(url_for("accounts.login", next=next_url) if next_url else url_for("accounts.login"))
 
 
 @bp.post("/verify-email/resend")
@@ -97,8 +104,9 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             _log_in(user, remember=form.remember.data)
+            greeting = "Welcome to CourseHub" if user.first_login else "Welcome back"
+            flash(f"{greeting}, {user.display_name}.", "success")
             db.session.commit()
-            flash(f"Welcome back, {user.display_name}.", "success")
             return redirect(next_url or url_for("catalog.index"))
         form.password.errors.append("That email and password don't match an account.")
     return render_template("accounts/login.html", form=form, next_url=next_url)
@@ -157,6 +165,22 @@ def reset_password(token: str):
 @login_required
 def account():
     return render_template("accounts/account.html", sessions=live_sessions(current_user))
+
+
+@bp.route("/account/name", methods=["GET", "POST"])
+@login_required
+def change_name():
+    form = ChangeNameForm(display_name=current_user.display_name)
+    if form.validate_on_submit():
+        try:
+            services.change_display_name(current_user, form.display_name.data)
+        except services.AccountError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your name is changed. Certificates issued from now on carry it.", "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/change_name.html", form=form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

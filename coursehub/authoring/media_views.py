@@ -13,6 +13,7 @@ from coursehub.authoring.forms import CaptionsForm, VideoForm
 from coursehub.authoring.lesson_views import LESSON_URL, edit_form, edit_page, load_lesson
 from coursehub.authoring.lessons import LessonConflict
 from coursehub.authoring.media_upload import UploadError, attach_captions, attach_video
+from coursehub.core.edge import raises_body_limit
 from coursehub.core.extensions import csrf, db
 
 # Room for the multipart envelope and the CSRF field around the file itself.
@@ -33,6 +34,7 @@ def _done(course_slug: str, lesson_slug: str, message: str):
 
 @bp.post(LESSON_URL + "/video")
 @csrf.exempt  # the global check would read the body under the 1 MiB limit; checked below instead
+@raises_body_limit
 def upload_video(course_slug: str, lesson_slug: str):
     """A video is larger than any other request, so this route alone raises the body limit."""
     limit = current_app.config["MAX_VIDEO_BYTES"]

@@ -75,6 +75,7 @@ def apply_stripe_state(order: Order, state: StripeState) -> Order:
     if charge is None:
         record(order, LedgerKind.CHARGE, 0, f"{session.id}:no-payment-required")
     else:
+        order.payment_last4 = _last4(charge) or order.payment_last4
         record(order, LedgerKind.CHARGE, charge.amount, charge.id)
         if state.fee is not None:
             record(order, LedgerKind.FEE, state.fee[1], state.fee[0])
@@ -94,6 +95,14 @@ def apply_stripe_state(order: Order, state: StripeState) -> Order:
         )
     db.session.flush()
     return order
+
+
+def _last4(charge) -> str | None:
+    """The card's (or bank account's) last four digits from the charge, if Stripe sent them."""
+    details = getattr(charge, "payment_method_details", None)
+    method = getattr(details, getattr(details, "type", "") or "", None) if details is not None else None
+    last4 = getattr(method, "last4", None)
+    return last4 if isinstance(last4, str) and len(last4) == 4 and last4.isdigit() else None
 
 
 def _record_refunds(order: Order, state: StripeState) -> None:

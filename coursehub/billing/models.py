@@ -109,6 +109,7 @@ class Order(db.Model):
     checkout_url: Mapped[str | None] = mapped_column(String(2000))
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     charge_id: Mapped[str | None] = mapped_column(String(255))
+    payment_last4: Mapped[str | None] = mapped_column(String(4))  # for the receipt, when Stripe gives it
     dispute_status: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str] = mapped_column(String(500), default="")
     # Set when this payment paid again for courses another paid order of the learner already opened: the

@@ -1,7 +1,7 @@
-"""Buy buttons, the success page, and the cancel path."""
+"""Buy buttons, the success page, the cancel path, and the learner's purchase history and receipts."""
 
 import stripe
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -10,6 +10,7 @@ from coursehub.billing.checkout import AlreadyOwned, CheckoutError, OverlapsOwne
 from coursehub.billing.fulfillment import fulfill_checkout
 from coursehub.billing.models import Order, OrderStatus, Product, ProductKind
 from coursehub.billing.money import format_price
+from coursehub.billing.receipts import owned_order, purchases_of, receipt_for
 from coursehub.billing.stripe_client import payments_enabled
 from coursehub.core.extensions import db
 from coursehub.core.requests import safe_next
@@ -91,3 +92,25 @@ def success():
 def cancelled():
     flash("Checkout was cancelled: you have not been charged.", "info")
     return redirect(safe_next(request.args.get("next")) or url_for("catalog.index"))
+
+
+def _private(page: str) -> Response:
+    response = make_response(page)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/account/purchases")
+@login_required
+def purchases():
+    return _private(render_template("billing/purchases.html", orders=purchases_of(current_user)))
+
+
+@bp.get("/account/purchases/<int:order_id>/receipt")
+@login_required
+def receipt(order_id: int):
+    """A printable receipt; another learner's order is a 404, so order numbers reveal nothing."""
+    order = owned_order(current_user, order_id)
+    if order is None:
+        abort(404)
+    return _private(render_template("billing/receipt.html", receipt=receipt_for(order)))

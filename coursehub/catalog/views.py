@@ -6,18 +6,27 @@ from flask_login import current_user
 from coursehub.billing.products import bundles_with, current_bundle_products
 from coursehub.billing.stripe_client import payments_enabled
 from coursehub.catalog import bp
-from coursehub.catalog.offers import call_to_action
+from coursehub.catalog.offers import call_to_action, course_facts
 from coursehub.content.notices import notice
 from coursehub.content.queries import catalog_cards, course_by_slug, syllabus
 from coursehub.learning.access import CourseAccess, is_staff
-from coursehub.learning.progress import CourseProgress, completed_lesson_ids
-from coursehub.quizzes.services import passed_quiz_ids
+from coursehub.learning.path import LESSON, QUIZ, course_path
 
 
 @bp.get("/")
 def index():
     return render_template(
         "catalog/index.html",
+        cards=catalog_cards(),
+        bundles=current_bundle_products() if payments_enabled() else [],
+    )
+
+
+@bp.get("/courses")
+def courses():
+    """The catalog on its own page, so "Courses" in the header names one page and the home page another."""
+    return render_template(
+        "catalog/courses.html",
         cards=catalog_cards(),
         bundles=current_bundle_products() if payments_enabled() else [],
     )
@@ -32,10 +41,8 @@ def course(slug: str):
     modules = syllabus(found, include_drafts=staff)
     lessons = [lesson for module in modules for lesson in module.lessons]
     access = CourseAccess(current_user, found)
-    completed = completed_lesson_ids(current_user, [lesson.id for lesson in lessons])
-    quizzes = [module.quiz for module in modules if module.quiz and module.quiz.archived_at is None]
-    passed = passed_quiz_ids(current_user, [quiz.id for quiz in quizzes])
-    offer = call_to_action(current_user, found, lessons[0] if lessons else None, access)
+    path = course_path(current_user, found, modules, access)
+    offer = call_to_action(current_user, found, lessons[0] if lessons else None, access, path)
     return render_template(
         "catalog/course.html",
         course=found,
@@ -43,9 +50,10 @@ def course(slug: str):
         access=access,
         offer=offer,
         openable={lesson.id for lesson in lessons if access.can_view(lesson)},
-        completed=completed,
-        passed=passed,
-        progress=CourseProgress(len(completed), len(lessons), len(passed), len(quizzes)),
+        completed={item.item_id for item in path.items if item.kind == LESSON and item.done},
+        passed={item.item_id for item in path.items if item.kind == QUIZ and item.done},
+        progress=path.progress,
+        facts=course_facts(modules),
         bundles=bundles_with(found) if offer.kind == "buy" and offer.url else [],
     )
 

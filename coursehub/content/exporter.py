@@ -103,6 +103,7 @@ def quiz_file(quiz: Quiz) -> QuizFile:
         wait_minutes=quiz.wait_minutes,
         draw=quiz.draw,
         partial_credit=quiz.partial_credit,
+        reveal=quiz.reveal,
         questions=tuple(_question_file(q) for q in _current(quiz.questions)),
     )
 

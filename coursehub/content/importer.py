@@ -218,6 +218,7 @@ def _import_quiz(importer: _Importer, module: Module, quiz_file: QuizFile | None
             "wait_minutes": quiz_file.wait_minutes,
             "draw": quiz_file.draw,
             "partial_credit": quiz_file.partial_credit,
+            "reveal": quiz_file.reveal,
         },
     )
     questions = {question.key: question for question in quiz.questions}

@@ -137,6 +137,7 @@ class Quiz(db.Model):
     __table_args__ = (
         CheckConstraint("pass_mark BETWEEN 1 AND 100", name="pass_mark_percent"),
         CheckConstraint("draw >= 1", name="draw_positive"),
+        CheckConstraint("reveal IN ('always', 'after_pass', 'after_last_attempt')", name="reveal_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -147,6 +148,8 @@ class Quiz(db.Model):
     wait_minutes: Mapped[int] = mapped_column(Integer, default=0)
     draw: Mapped[int] = mapped_column(Integer)
     partial_credit: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When a result shows the right option of each question (see courses/README.md).
+    reveal: Mapped[str] = mapped_column(String(20), default="after_pass", server_default="after_pass")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     module: Mapped[Module] = relationship(back_populates="quiz")

@@ -13,7 +13,21 @@ from coursehub.content.toml_format import toml_assignments, toml_table_array
 
 QUESTION_TYPES = ("single", "multiple", "true_false", "ordering", "side")
 SIDE_OPTION_IDS = ("left", "right", "both", "neither")
-QUIZ_KEYS = ("title", "pass_mark", "max_attempts", "wait_minutes", "draw", "partial_credit", "questions")
+QUIZ_KEYS = (
+    "title",
+    "pass_mark",
+    "max_attempts",
+    "wait_minutes",
+    "draw",
+    "partial_credit",
+    "reveal",
+    "questions",
+)
+# When a result shows each question's right option (explanations and right/wrong are always shown):
+# always; once the learner has passed (the default, so a retake still tests recall); or once no
+# attempt is left.
+REVEAL_CHOICES = ("always", "after_pass", "after_last_attempt")
+DEFAULT_REVEAL = "after_pass"
 QUESTION_KEYS = ("id", "type", "prompt", "options", "answer", "explanation", "lesson", "at")
 OPTION_KEYS = ("id", "text")
 
@@ -49,6 +63,7 @@ class QuizFile:
     draw: int
     questions: tuple[QuestionFile, ...]
     partial_credit: bool = False  # multiple-choice questions score the share of right choices
+    reveal: str = DEFAULT_REVEAL  # one of REVEAL_CHOICES
 
 
 def read_quiz(path: Path, problems: Problems, lessons: Mapping[str, int] | None) -> QuizFile | None:
@@ -69,6 +84,7 @@ def read_quiz(path: Path, problems: Problems, lessons: Mapping[str, int] | None)
         "max_attempts": table.integer("max_attempts"),
         "wait_minutes": table.integer("wait_minutes"),
         "partial_credit": table.flag("partial_credit", default=False),
+        "reveal": table.choice("reveal", REVEAL_CHOICES) if "reveal" in table.data else DEFAULT_REVEAL,
     }
     pool = table.tables("questions")
     questions = [_question(question, lessons) for question in pool or ()]
@@ -223,6 +239,7 @@ def quiz_text(quiz: QuizFile) -> str:
             ("wait_minutes", quiz.wait_minutes),
             ("draw", quiz.draw),
             ("partial_credit", True if quiz.partial_credit else None),
+            ("reveal", quiz.reveal if quiz.reveal != DEFAULT_REVEAL else None),
         ]
     )
     questions = toml_table_array("questions", (_question_pairs(question) for question in quiz.questions))

@@ -7,6 +7,7 @@ still goes ahead; the author sees the warnings and decides.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from coursehub.content.files import CourseFile
@@ -14,6 +15,10 @@ from coursehub.content.quiz_files import QuestionFile
 
 LENGTH_RATIO = 3.0  # the longest option more than three times the shortest stands out
 CHOICE_TYPES = ("single", "multiple")
+# Options are shuffled for every attempt, so "option B" or "(c)" in an explanation names the wrong one.
+OPTION_BY_LETTER = re.compile(
+    r"\b(?i:options?|answers?|choices?)\s+(?:[A-F]|\([a-fA-F]\))(?![\w-])|\([a-f]\)"
+)
 
 
 def quiz_warnings(courses: Iterable[CourseFile]) -> list[str]:
@@ -26,7 +31,9 @@ def quiz_warnings(courses: Iterable[CourseFile]) -> list[str]:
             where = f"courses/{course.slug}/{module.position:02d}-{module.slug}/quiz.toml"
             questions = module.quiz.questions
             warnings += [
-                f"{where}: question {q.id!r}: {problem}" for q in questions if (problem := _length_problem(q))
+                f"{where}: question {q.id!r}: {problem}"
+                for q in questions
+                if (problem := _length_problem(q) or _letter_problem(q))
             ]
             if _right_answer_always_longest(questions):
                 warnings.append(
@@ -46,6 +53,16 @@ def _length_problem(question: QuestionFile) -> str | None:
             "options of similar length don't give the answer away"
         )
     return None
+
+
+def _letter_problem(question: QuestionFile) -> str | None:
+    match = OPTION_BY_LETTER.search(question.explanation)
+    if question.type == "true_false" or match is None:
+        return None
+    return (
+        f"its explanation names an option by letter ({match.group(0)!r}), but options are shuffled "
+        "for each attempt; name the option by what it says"
+    )
 
 
 def _right_answer_always_longest(questions: Iterable[QuestionFile]) -> bool:

@@ -79,6 +79,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_SECURITY", "starttls", "SMTP_SECURITY"),
     Setting("SMTP_TIMEOUT", 10, "SMTP_TIMEOUT", int),
     Setting("MAIL_FROM", "CourseHub <no-reply@coursehub.example>", "COURSEHUB_MAIL_FROM"),
+    Setting("SCHOOL_NAME", "CourseHub", "COURSEHUB_SCHOOL_NAME"),
+    Setting("SCHOOL_ADDRESS", "", "COURSEHUB_SCHOOL_ADDRESS"),
     Setting("MAIL_SEND_AFTER_COMMIT", True, "COURSEHUB_MAIL_SEND_AFTER_COMMIT", _parse_bool),
     Setting("MAIL_MAX_ATTEMPTS", 8, "COURSEHUB_MAIL_MAX_ATTEMPTS", int),
     Setting("STRIPE_SECRET_KEY", None, "STRIPE_SECRET_KEY"),

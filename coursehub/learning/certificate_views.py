@@ -25,9 +25,11 @@ def _certificate_or_404(code: str):
 def certificate_public(code: str):
     """Shows only name, course, date and status: the code is shared with employers and friends."""
     certificate = _certificate_or_404(code)
+    is_owner = current_user.is_authenticated and certificate.user_id == current_user.id
     response = Response(
         render_template(
             "learning/certificate_public.html",
+            is_owner=is_owner,
             certificate=certificate,
             course=certificate.course,
             status=certificates.certificate_status(certificate),
@@ -35,6 +37,8 @@ def certificate_public(code: str):
         )
     )
     response.headers["X-Robots-Tag"] = "noindex"  # also covers crawlers that skip the meta tag
+    if is_owner:
+        response.headers["Cache-Control"] = "private, no-store"  # the owner's copy carries their links
     return response
 
 

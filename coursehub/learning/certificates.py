@@ -181,6 +181,11 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     return bytes(pdf.output())
 
 
+def certificate_of(user: User, course: Course) -> Certificate | None:
+    """The learner's certificate for ``course``, valid or revoked, if one was ever issued."""
+    return _certificate_of(user.id, course.id)
+
+
 def _certificate_of(user_id: int, course_id: int) -> Certificate | None:
     return db.session.scalar(
         select(Certificate).where(Certificate.user_id == user_id, Certificate.course_id == course_id)

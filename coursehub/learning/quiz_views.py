@@ -5,10 +5,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from coursehub.content.models import Module, Quiz
-from coursehub.content.queries import course_by_slug
+from coursehub.content.queries import course_by_slug, syllabus
 from coursehub.core.extensions import db
 from coursehub.learning.access import CourseAccess, is_staff
 from coursehub.learning.completion import finish_if_complete
+from coursehub.learning.path import QUIZ, CoursePath, course_path
 from coursehub.quizzes import bp
 from coursehub.quizzes.models import QuizAttempt
 from coursehub.quizzes.services import (
@@ -16,6 +17,7 @@ from coursehub.quizzes.services import (
     attempts_left,
     attempts_of,
     next_attempt_at,
+    reveals_answers,
     start_attempt,
     submit_attempt,
 )
@@ -31,7 +33,7 @@ def option_texts(option_ids, options) -> list[str]:
 
 
 def _load(course_slug: str, module_slug: str):
-    """The course, module and quiz, after the access rule; 404 if missing, 403 if not open to the user."""
+    """The course, module, quiz and the access rule; 404 if missing, 403 if not open to the user."""
     course = course_by_slug(course_slug, include_drafts=is_staff(current_user))
     if course is None:
         abort(404)
@@ -43,9 +45,14 @@ def _load(course_slug: str, module_slug: str):
     quiz = module.quiz if module is not None else None
     if quiz is None or quiz.archived_at is not None:
         abort(404)
-    if not CourseAccess(current_user, course).can_take_quiz(module):
+    access = CourseAccess(current_user, course)
+    if not access.can_take_quiz(module):
         abort(403, "This quiz opens with the module's lessons.")
-    return course, module, quiz
+    return course, module, quiz, access
+
+
+def _path(course, access: CourseAccess) -> CoursePath:
+    return course_path(current_user, course, syllabus(course, include_drafts=access.staff), access)
 
 
 def _own_attempt(quiz: Quiz, attempt_id: int) -> QuizAttempt:
@@ -58,10 +65,13 @@ def _own_attempt(quiz: Quiz, attempt_id: int) -> QuizAttempt:
 @bp.get(QUIZ_URL)
 @login_required
 def quiz(course_slug: str, module_slug: str):
-    course, module, found = _load(course_slug, module_slug)
+    course, module, found, access = _load(course_slug, module_slug)
     attempts = attempts_of(current_user, found)
+    path = _path(course, access)
     return render_template(
         "quizzes/quiz.html",
+        path=path,
+        neighbours=path.neighbours(QUIZ, found.id),
         course=course,
         module=module,
         quiz=found,
@@ -74,7 +84,7 @@ def quiz(course_slug: str, module_slug: str):
 @bp.post(f"{QUIZ_URL}/attempts")
 @login_required
 def start(course_slug: str, module_slug: str):
-    course, module, found = _load(course_slug, module_slug)
+    course, module, found, _ = _load(course_slug, module_slug)
     try:
         attempt = start_attempt(current_user, found)
     except QuizError as error:
@@ -89,11 +99,23 @@ def start(course_slug: str, module_slug: str):
 @bp.get(f"{QUIZ_URL}/attempts/<int:attempt_id>")
 @login_required
 def attempt(course_slug: str, module_slug: str, attempt_id: int):
-    course, module, found = _load(course_slug, module_slug)
+    course, module, found, access = _load(course_slug, module_slug)
     sitting = _own_attempt(found, attempt_id)
-    template = "quizzes/result.html" if sitting.submitted_at else "quizzes/attempt.html"
+    if sitting.submitted_at is None:
+        return render_template(
+            "quizzes/attempt.html",
+            course=course,
+            module=module,
+            quiz=found,
+            attempt=sitting,
+            questions={q.id: q for q in found.questions},
+        )
+    path = _path(course, access)
     return render_template(
-        template,
+        "quizzes/result.html",
+        reveal=reveals_answers(found, attempts_of(current_user, found)),
+        path=path,
+        next_item=path.next_unfinished(QUIZ, found.id),
         course=course,
         module=module,
         quiz=found,
@@ -105,7 +127,7 @@ def attempt(course_slug: str, module_slug: str, attempt_id: int):
 @bp.post(f"{QUIZ_URL}/attempts/<int:attempt_id>")
 @login_required
 def submit(course_slug: str, module_slug: str, attempt_id: int):
-    course, module, found = _load(course_slug, module_slug)
+    course, module, found, _ = _load(course_slug, module_slug)
     sitting = _own_attempt(found, attempt_id)
     try:
         submit_attempt(sitting, request.form)
@@ -121,11 +143,12 @@ def submit(course_slug: str, module_slug: str, attempt_id: int):
             attempt=sitting,
             questions={q.id: q for q in found.questions},
             error=error.message,
+            given=request.form,
         ), error.status
     certificate = finish_if_complete(current_user, course) if sitting.passed else None
     db.session.commit()
     if certificate is not None:
-        flash(f"You finished {course.title}. Your certificate is ready on your dashboard.", "success")
+        flash(f"You finished {course.title}. Your certificate is ready.", "success")
     return redirect(
         url_for("quizzes.attempt", course_slug=course.slug, module_slug=module.slug, attempt_id=sitting.id),
         code=303,

@@ -1,23 +1,26 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from coursehub.content.models import Course, Lesson
+from coursehub.content.models import Access, Course, Lesson, Module
 from coursehub.content.notices import notice
-from coursehub.content.queries import course_by_slug, syllabus
+from coursehub.content.queries import course_by_slug, syllabus, visible_courses
 from coursehub.core.extensions import db
 from coursehub.learning import bp
 from coursehub.learning.access import CourseAccess, is_staff
+from coursehub.learning.captions import transcript
+from coursehub.learning.certificates import certificate_of
 from coursehub.learning.completion import finish_if_complete
 from coursehub.learning.dashboard import dashboard_for
 from coursehub.learning.enrollment import EnrollmentError, start_free_course
 from coursehub.learning.media import media_url
 from coursehub.learning.offer_slot import offer_for
+from coursehub.learning.path import LESSON, course_path
 from coursehub.learning.progress import progress_for, set_completed, touch_enrollment
 
 
-def _find_lesson(course_slug: str, lesson_slug: str) -> tuple[Course, Lesson, list[Lesson]]:
-    """The course, the lesson and the syllabus order; 404 when the lesson is not published.
+def _find_lesson(course_slug: str, lesson_slug: str) -> tuple[Course, Lesson, list[Module]]:
+    """The course, the lesson and the syllabus; 404 when the lesson is not published.
 
     Authors and admins also reach drafts, to preview them as a learner would see them.
     """
@@ -30,40 +33,57 @@ def _find_lesson(course_slug: str, lesson_slug: str) -> tuple[Course, Lesson, li
             Lesson.course_id == course.id, Lesson.slug == lesson_slug, Lesson.archived_at.is_(None)
         )
     )
-    lessons = [item for module in syllabus(course, include_drafts=staff) for item in module.lessons]
-    if lesson is None or lesson not in lessons:
+    modules = syllabus(course, include_drafts=staff)
+    if lesson is None or not any(lesson in module.lessons for module in modules):
         abort(404)  # a draft or archived module's lessons do not exist for learners
-    return course, lesson, lessons
+    return course, lesson, modules
+
+
+def _where_next(course: Course) -> list[Course]:
+    """After the free course: the paid courses, as the catalog shows them now (live titles and prices)."""
+    if not course.is_free:
+        return []
+    return list(
+        db.session.scalars(visible_courses().where(Course.access == Access.PAID).order_by(Course.position))
+    )
+
+
+def _first_lesson(modules: list[Module]) -> Lesson | None:
+    return next((lesson for module in modules for lesson in module.lessons), None)
 
 
 @bp.get("/courses/<course_slug>/lessons/<lesson_slug>")
 def lesson(course_slug: str, lesson_slug: str):
     """The lesson, or, for anyone without access, the course's call to action and nothing of the lesson."""
-    course, found, lessons = _find_lesson(course_slug, lesson_slug)
+    course, found, modules = _find_lesson(course_slug, lesson_slug)
     access = CourseAccess(current_user, course)
     if not access.can_view(found):
         opens_at = access.opens_at(found.module) if access.opens_course else None
-        offer = offer_for(current_user, course, lessons[0], access)
+        offer = offer_for(current_user, course, _first_lesson(modules), access)
         return render_template(
             "learning/locked.html", course=course, lesson=found, offer=offer, opens_at=opens_at
         ), 403
+    path = course_path(current_user, course, modules, access)
     progress = progress_for(current_user, [found.id]).get(found.id)
     # ?t=SECONDS (from a quiz's feedback) starts the video where the answer is taught.
     start_at = request.args.get("t", type=int)
     if start_at is None or not 0 <= start_at <= found.duration_seconds:
         start_at = int(progress.position_seconds) if progress else 0
-    index = lessons.index(found)
+    previous, following = path.neighbours(LESSON, found.id)
     page = render_template(
         "learning/lesson.html",
         course=course,
         lesson=found,
         progress=progress,
         start_at=start_at,
-        previous=lessons[index - 1] if index > 0 else None,
-        next=lessons[index + 1] if index + 1 < len(lessons) else None,
+        path=path,
+        previous=previous,
+        next=following,
         video_url=media_url(found, "video", current_user),
         captions_url=media_url(found, "captions", current_user),
+        transcript=transcript(found),
         safety_notice=notice("safety"),
+        next_courses=_where_next(course) if path.last_lesson_id == found.id else [],
     )
     # After rendering: the commit expires every loaded row, and the page needs none of them again. A
     # visitor of a free preview is not enrolled: that would start the drip clock and list the course.
@@ -85,9 +105,8 @@ def mark_complete(course_slug: str, lesson_slug: str):
     certificate = finish_if_complete(current_user, course) if done else None
     db.session.commit()
     if certificate is not None:
-        flash(f"You finished {course.title}. Your certificate is ready on your dashboard.", "success")
-    else:
-        flash("Marked complete." if done else "Marked as not complete.", "success")
+        return redirect(url_for("learning.finished", slug=course.slug))
+    flash("Marked complete." if done else "Marked as not complete.", "success")
     return redirect(url_for("learning.lesson", course_slug=course.slug, lesson_slug=found.slug))
 
 
@@ -102,13 +121,53 @@ def start(slug: str):
     except EnrollmentError as error:
         abort(409, str(error))
     db.session.commit()
-    lessons = [item for module in syllabus(course) for item in module.lessons]
-    if not lessons:
+    first = _first_lesson(syllabus(course))
+    if first is None:
         return redirect(url_for("catalog.course", slug=slug))
-    return redirect(url_for("learning.lesson", course_slug=slug, lesson_slug=lessons[0].slug))
+    return redirect(url_for("learning.lesson", course_slug=slug, lesson_slug=first.slug))
 
 
 @bp.get("/dashboard")
 @login_required
 def dashboard():
     return render_template("learning/dashboard.html", rows=dashboard_for(current_user))
+
+
+@bp.get("/courses/<slug>/finished")
+@login_required
+def finished(slug: str):
+    """The end of the path: congratulations and the certificate, or what is still left to do."""
+    course = course_by_slug(slug)
+    if course is None:
+        abort(404)
+    access = CourseAccess(current_user, course)
+    if not access.opens_course:
+        abort(403, "This course is not open to you.")
+    path = course_path(current_user, course, syllabus(course), access)
+    response = make_response(
+        render_template(
+            "learning/finished.html",
+            course=course,
+            path=path,
+            certificate=certificate_of(current_user, course),
+            left=[item for item in path.items if not item.done],
+            next_courses=_where_next(course),
+        )
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/courses/<slug>/finished")
+@login_required
+def claim_certificate(slug: str):
+    """For a learner who finished before the certificate could be issued (content changed since)."""
+    course = course_by_slug(slug)
+    if course is None:
+        abort(404)
+    if not CourseAccess(current_user, course).opens_course:
+        abort(403, "This course is not open to you.")
+    if finish_if_complete(current_user, course) is None:
+        flash("There is still something left to finish; it is listed below.", "error")
+    db.session.commit()
+    return redirect(url_for("learning.finished", slug=slug), code=303)

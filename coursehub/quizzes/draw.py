@@ -39,9 +39,28 @@ def read_answers(draw: list[dict[str, Any]], questions: dict[int, QuizQuestion],
     for name in form:
         if name.startswith("q") and name.split("-", 1)[0] not in expected:
             raise AnswerError("The form answers a question that is not in this attempt.")
+    unanswered = [index + 1 for index, entry in enumerate(draw) if _unanswered(index, entry, form)]
+    if unanswered:
+        raise AnswerError(_unanswered_message(unanswered))
     return [
         _read_one(index, entry, questions[entry["question_id"]], form) for index, entry in enumerate(draw)
     ]
+
+
+def _unanswered(index: int, entry: dict[str, Any], form) -> bool:
+    """Nothing chosen at all (an ordering question with every place left empty counts as unanswered)."""
+    name = f"q{index}"
+    if form.getlist(name):
+        return False
+    return not any(form.get(f"{name}-{token}", "") for token, _option_id in entry["options"])
+
+
+def _unanswered_message(numbers: list[int]) -> str:
+    """Every unanswered question by number, so the learner fixes them all in one go."""
+    if len(numbers) == 1:
+        return f"Question {numbers[0]} has no answer yet."
+    listed = ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+    return f"Questions {listed} have no answer yet."
 
 
 def _read_one(index: int, entry: dict[str, Any], question: QuizQuestion, form) -> Any:

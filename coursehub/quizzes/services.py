@@ -55,6 +55,17 @@ def attempts_left(quiz: Quiz, attempts: list[QuizAttempt]) -> int | None:
     return max(0, quiz.max_attempts - sum(1 for attempt in attempts if attempt.submitted_at))
 
 
+def reveals_answers(quiz: Quiz, attempts: list[QuizAttempt]) -> bool:
+    """Whether results show each question's right option, by the quiz's ``reveal`` setting.
+
+    "after_pass" (the default) keeps a retake a test of recall rather than of memory for the key;
+    "after_last_attempt" also reveals once no attempt is left, since nothing is left to protect.
+    """
+    if quiz.reveal == "always" or any(attempt.passed for attempt in attempts):
+        return True
+    return quiz.reveal == "after_last_attempt" and attempts_left(quiz, attempts) == 0
+
+
 def start_attempt(user, quiz: Quiz, now: datetime | None = None) -> QuizAttempt:
     """The open attempt if there is one, else a new draw. :raise QuizError: 409 when none is allowed now."""
     now = now or utcnow()

@@ -1,5 +1,7 @@
+import pytest
+
 from coursehub.accounts import services
-from tests.factories import make_user
+from tests.factories import get_user, make_user
 from tests.helpers import AuthActions, links_in, page_text
 
 NEW_PASSWORD = "another long password"
@@ -82,3 +84,23 @@ def test_change_email_needs_the_password(app, auth, mailbox):
     response = auth.post("/account/email", {"email": "new@example.com", "password": "not my password"})
     assert "Your password is not right." in page_text(response)
     assert mailbox.messages == []
+
+
+def test_a_learner_changes_the_name_that_prints_on_new_certificates(app, auth):
+    user = make_user(app, display_name="maya")
+    auth.login(user.email, user.password)
+    response = auth.post("/account/name", {"display_name": "  Maya López  "}, follow_redirects=True)
+    assert "Your name is changed" in page_text(response)
+    assert get_user(app, user.id).display_name == "Maya López"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("   ", "This field is required"), ("Maya\x00", "letters, spaces and punctuation"), ("x" * 81, "")],
+)
+def test_a_bad_name_is_refused_with_a_message_and_changes_nothing(app, auth, name, message):
+    user = make_user(app, display_name="Maya")
+    auth.login(user.email, user.password)
+    response = auth.post("/account/name", {"display_name": name})
+    assert response.status_code == 200 and message in page_text(response)
+    assert get_user(app, user.id).display_name == "Maya"

@@ -1,15 +1,25 @@
 import pytest
 
+from coursehub.accounts.models import Role
 from tests.factories import make_user
 from tests.helpers import page_text
 
 
-def test_log_in_shows_the_user_and_role_in_the_navigation(app, auth):
+def test_log_in_shows_the_user_in_the_navigation_and_greets_a_first_log_in_as_one(app, auth):
     user = make_user(app, display_name="Grace")
-    response = auth.login(user.email, user.password, follow=True)
-    body = page_text(response)
-    assert "Welcome back, Grace" in body
-    assert 'aria-label="Your account: Grace, learner"' in body
+    body = page_text(auth.login(user.email, user.password, follow=True))
+    assert "Welcome to CourseHub, Grace" in body
+    assert 'aria-label="Your account: Grace"' in body
+    assert "role-badge" not in body  # learners are not told they are learners
+
+    auth.logout()
+    assert "Welcome back, Grace" in page_text(auth.login(user.email, user.password, follow=True))
+
+
+def test_staff_see_their_role_beside_their_name(app, auth):
+    user = make_user(app, display_name="Ines", role=Role.AUTHOR)
+    body = page_text(auth.login(user.email, user.password, follow=True))
+    assert 'aria-label="Your account: Ines, author"' in body
 
 
 def test_log_in_ignores_the_case_of_the_email(app, auth):

@@ -39,7 +39,7 @@ def test_sign_up_mails_a_link_that_verifies_and_then_log_in_works(app, client, a
 
     logged_in = auth.login("ada@example.com", PASSWORD, follow=True)
     body = page_text(logged_in)
-    assert "Welcome back, Ada" in body
+    assert "Welcome to CourseHub, Ada" in body  # a first log-in is greeted as one
     assert "Please confirm your email" not in body
 
 
@@ -144,3 +144,34 @@ def test_sign_up_hashes_the_password_whether_or_not_the_address_is_taken(app, au
     taken_calls = len(calls)
     sign_up(auth, email="fresh@example.com")
     assert taken_calls == 1 and len(calls) == 2
+
+
+def test_sign_up_from_a_course_returns_to_it_after_verifying_and_logging_in(app, client, auth, mailbox):
+    course_page = "/courses/some-course"
+    token = auth.csrf_token(f"/signup?next={course_page}")
+    form = {"display_name": "Ada", "email": "ada@example.com", "password": PASSWORD, "confirm": PASSWORD}
+    client.post(f"/signup?next={course_page}", data={**form, "csrf_token": token})
+    [message] = mailbox.to("ada@example.com")
+    [link] = [url for url in links_in(message) if "/verify-email/" in url]
+
+    verified = client.get(link.removeprefix("http://school.test"))
+    assert verified.status_code == 302
+    assert verified.headers["Location"] == "/login?next=/courses/some-course"
+    login = client.post(
+        "/login?next=/courses/some-course",
+        data={"email": "ada@example.com", "password": PASSWORD, "csrf_token": auth.csrf_token()},
+    )
+    assert login.headers["Location"] == course_page
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "/\\evil", "/x\r\nSet-Cookie: a=b"]
+)
+def test_sign_up_never_carries_a_foreign_next_through_verification(app, client, auth, mailbox, target):
+    token = auth.csrf_token("/signup")
+    form = {"display_name": "Ada", "email": "ada@example.com", "password": PASSWORD, "confirm": PASSWORD}
+    client.post("/signup", query_string={"next": target}, data={**form, "csrf_token": token})
+    [message] = mailbox.to("ada@example.com")
+    [link] = [url for url in links_in(message) if "/verify-email/" in url]
+    verified = client.get(link.removeprefix("http://school.test"))
+    assert verified.headers["Location"] == "/login"

@@ -32,7 +32,7 @@ def test_sign_up_verify_and_log_in(page: Page, smtp_controller):
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Welcome back, Ada.")).to_be_visible()
+    expect(page.get_by_text("Welcome to CourseHub, Ada.")).to_be_visible()
     expect(page.get_by_role("navigation", name="Main")).to_contain_text("Ada")
     expect(page.get_by_text("Please confirm your email")).to_have_count(0)
 

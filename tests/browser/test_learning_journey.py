@@ -28,7 +28,7 @@ def log_in(page: Page, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill("a long enough password")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Welcome back, Maya.")).to_be_visible()
+    expect(page.get_by_text("Welcome to CourseHub, Maya.")).to_be_visible()
 
 
 def test_resume_where_the_learner_left_and_mark_complete(page: Page, learner):

@@ -1,5 +1,6 @@
 """Buying in the browser: the course page, Stripe's (stand-in) pay page, the success page, the lesson."""
 
+import re
 import uuid
 
 import pytest
@@ -23,7 +24,7 @@ def buyer(live_server, page: Page) -> str:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill("a long enough password")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Welcome back, Robin.")).to_be_visible()
+    expect(page.get_by_text("Welcome to CourseHub, Robin.")).to_be_visible()
     return email
 
 
@@ -38,6 +39,14 @@ def test_buy_pay_and_open_a_paid_lesson(page: Page, buyer):
     response = page.goto(PAID_LESSON)
     assert response.status == 200
     expect(page.locator("#lesson-video")).to_be_visible()
+
+    page.goto("/account")
+    page.get_by_role("link", name="Your purchases and receipts").click()
+    page.get_by_role("link", name=re.compile(r"^Receipt for order \d+")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Receipt")
+    expect(page.locator(".receipt-lines")).to_contain_text("Healing the Hidden Root of Pain")
+    expect(page.locator(".receipt-lines .total")).to_contain_text("$59")
+    expect(page.locator(".receipt")).to_contain_text("ending in 4242")
 
 
 def test_a_declined_card_and_a_cancel_leave_the_course_locked(page: Page, buyer):

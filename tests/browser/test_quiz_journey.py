@@ -7,9 +7,10 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from coursehub.accounts.services import create_user
-from coursehub.content.models import Course, Module, Quiz, QuizQuestion
+from coursehub.content.models import Course
 from coursehub.core.extensions import db
 from coursehub.learning.enrollment import start_free_course
+from tests.browser.quiz_answers import answer_every_question, answer_key
 
 pytestmark = pytest.mark.browser
 COURSE_SLUG = "introduction-to-active-isolated-stretching"
@@ -25,39 +26,8 @@ def learner(live_server):
     return email
 
 
-def answer_key(live_server) -> dict[str, object]:
-    """The right answers by prompt, read from the database as the author wrote them."""
-    with live_server.app_context():
-        quiz = db.session.scalars(
-            select(Quiz).join(Module).join(Course).where(Course.slug == COURSE_SLUG, Module.position == 1)
-        ).one()
-        return {
-            q.prompt: (q.kind, q.answer, dict(q.options))
-            for q in db.session.scalars(select(QuizQuestion).where(QuizQuestion.quiz_id == quiz.id))
-        }
-
-
-def answer_every_question(page: Page, key, right: bool) -> None:
-    for fieldset in page.locator("fieldset.question").all():
-        prompt = fieldset.locator("legend").inner_text().split(". ", 1)[1]
-        kind, answer, texts = key[prompt]
-        if kind == "ordering":
-            order = answer if right else list(reversed(answer))
-            for place, option_id in enumerate(order, start=1):
-                fieldset.get_by_label(texts[option_id], exact=True).select_option(str(place))
-        elif kind == "true_false":
-            fieldset.get_by_label("True" if answer is right else "False", exact=True).check()
-        elif kind == "multiple":
-            for option_id, text in texts.items():
-                if (option_id in answer) == right:
-                    fieldset.get_by_label(text, exact=True).check()
-        else:
-            chosen = answer if right else next(o for o in texts if o != answer)
-            fieldset.get_by_label(texts[chosen], exact=True).check()
-
-
 def test_fail_read_the_explanations_retake_and_pass(page: Page, live_server, learner):
-    key = answer_key(live_server)
+    key = answer_key(live_server, COURSE_SLUG)
     page.goto("/login")
     page.get_by_label("Email").fill(learner)
     page.get_by_label("Password").fill("a long enough password")

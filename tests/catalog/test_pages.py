@@ -91,3 +91,37 @@ def test_an_unpublished_course_is_not_found(app, client):
     draft = make_course(app, published=False)
     assert client.get(f"/courses/{draft.slug}").status_code == 404
     assert draft.slug not in page_text(client.get("/"))
+
+
+def test_a_visitor_sees_the_price_and_what_a_paid_course_includes(client, shipped):
+    body = page_text(client.get("/courses/stretching-blueprint"))
+    assert '<strong class="price">$69</strong>, paid once' in body
+    assert re.search(r"\d+ modules, \d+ lessons</li>", body)
+    assert "A certificate of completion when you finish" in body
+    assert 'href="/signup?next=/courses/stretching-blueprint">Sign up to buy for $69</a>' in body
+
+
+def test_the_catalog_page_lists_every_course_under_its_own_heading(client, shipped):
+    body = page_text(client.get("/courses"))
+    assert '<h1 id="courses-heading">Courses</h1>' in body
+    assert body.count('<li class="course-card">') == 4
+    assert '<a href="/courses">Courses</a>' in body  # the header's "Courses" names this page
+
+
+def test_the_free_courses_last_lesson_and_finish_page_lead_to_the_paid_courses_with_prices(
+    app, auth, shipped
+):
+    user = make_user(app)
+    auth.login(user.email, user.password)
+    free = "/courses/introduction-to-active-isolated-stretching"
+    body = page_text(auth.client.get(f"{free}/lessons/putting-it-together-and-where-next"))
+    block = body[body.index('id="where-next-heading"') :]
+    for slug, price in (("postural-blueprint-pelvic-torsion", "$79"), ("stretching-blueprint", "$69")):
+        assert re.search(
+            rf'href="/courses/{slug}">[^<]+</a></h3>\s*<p>[^<]+</p>\s*<p class="course-facts">'
+            rf'<strong class="price">\{price}</strong>',
+            block,
+        )
+    assert "where-next-heading" in page_text(auth.client.get(f"{free}/finished"))
+    paid_lesson = page_text(auth.client.get("/courses/stretching-blueprint"))
+    assert "where-next-heading" not in paid_lesson

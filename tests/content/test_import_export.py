@@ -151,6 +151,7 @@ def break_file(root: Path, pattern: str, old: str, new: str) -> Path:
             "02-reciprocal-inhibition-and-short-holds.md:",
         ),
         (f"{INTRO}/01-*/quiz.toml", 'answer = "', 'answer = "zz', "quiz.toml:"),
+        (f"{INTRO}/01-*/quiz.toml", "draw = ", 'reveal = "sometimes"\ndraw = ', "quiz.toml:"),
     ],
 )
 def test_a_broken_file_exits_2_naming_file_and_line_and_changes_nothing(
@@ -175,3 +176,17 @@ def test_import_of_a_missing_folder_exits_2_with_one_line(runner, tmp_path):
     result = run_import(runner, tmp_path / "nowhere")
     assert result.exit_code == 2
     assert result.output.strip() == f"Error: {tmp_path / 'nowhere'} is not a folder of courses"
+
+
+def test_a_quizs_reveal_setting_imports_and_exports_byte_for_byte(app, runner, intro_dir, tmp_path):
+    quiz_file = break_file(
+        intro_dir, f"{INTRO}/01-*/quiz.toml", "\n\n[[questions]]", '\nreveal = "always"\n\n[[questions]]'
+    )
+    assert run_import(runner, intro_dir).exit_code == 0
+    with app.app_context():
+        reveals = sorted(db.session.scalars(select(Quiz.reveal)))
+    assert reveals == ["after_pass", "always"]  # the other quiz keeps the default
+    exported = tmp_path / "exported"
+    assert runner.invoke(args=["courses", "export", str(exported)]).exit_code == 0
+    copy = exported / quiz_file.relative_to(intro_dir)
+    assert copy.read_bytes() == quiz_file.read_bytes()

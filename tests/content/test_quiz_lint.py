@@ -62,3 +62,13 @@ def test_the_import_prints_the_warnings_and_still_imports(app, runner, tmp_path)
     result = runner.invoke(args=["courses", "import", str(root)])
     assert result.exit_code == 0, result.output
     assert "Warning: courses/" in result.output and "added: 1 courses" in result.output
+
+
+def test_an_explanation_that_names_an_option_by_letter_is_flagged(tmp_path):
+    root = intro_copy(tmp_path)
+    quiz = root / INTRO / QUIZ
+    text = quiz.read_text()
+    explanation = text.index('explanation = "') + len('explanation = "')
+    quiz.write_text(text[:explanation] + "Option B is right because " + text[explanation:])
+    [warning] = quiz_warnings(load_catalog(root))
+    assert "names an option by letter ('Option B')" in warning and "shuffled" in warning

@@ -23,7 +23,7 @@ def assert_locked(response, cta: str):
 
 
 def test_a_visitor_gets_the_sign_up_offer_and_nothing_of_a_paid_lesson(client, paid):
-    assert_locked(client.get(lesson_url(paid, 1)), "Sign up to buy this course")
+    assert_locked(client.get(lesson_url(paid, 1)), "Sign up to buy for $49")
 
 
 def test_a_learner_without_access_gets_the_buy_offer_and_nothing_of_the_lesson(app, auth, paid):
