@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coursehub.core.paths import PROJECT_ROOT
 
@@ -42,6 +43,15 @@ def _parse_database_url(raw: str) -> str:
     for prefix in ("postgres://", "postgresql://"):
         if raw.startswith(prefix):
             return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def _parse_time_zone(raw: str) -> str:
+    """An IANA time zone name such as Europe/London."""
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("expected an IANA time zone name such as Europe/London") from None
     return raw
 
 
@@ -80,6 +90,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VIDEO_URL_TTL", 4 * 3600, "COURSEHUB_VIDEO_URL_TTL", int),
     Setting("RATELIMIT_ENABLED", True, "COURSEHUB_RATELIMIT_ENABLED", _parse_bool),
     Setting("MAX_CONTENT_LENGTH", 1024 * 1024, "COURSEHUB_MAX_CONTENT_LENGTH", int),
+    # A learner's practice days and journal dates are local days; this zone applies until they pick theirs.
+    Setting("SCHOOL_TIMEZONE", "UTC", "COURSEHUB_SCHOOL_TIMEZONE", _parse_time_zone),
 )
 SETTINGS_BY_KEY = {setting.key: setting for setting in SETTINGS}
 KNOWN_ENV_NAMES = {setting.env for setting in SETTINGS if setting.env}
