@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 from sqlalchemy import select
 
 from coursehub.content.models import Lesson
@@ -71,3 +74,17 @@ def sessions_of(app, user) -> list[PracticeSession]:
             _ = row.exercises
             db.session.expunge(row)
         return rows
+
+
+def table_rows(body: str, table_class: str) -> list[list[str]]:
+    """The body rows of the page's table of this class, each as its cells' text."""
+    table = re.search(rf'<table class="{table_class}">(.*?)</table>', body, re.S)
+    assert table, f"the page has no {table_class}"
+    rows = re.findall(r"<tr>(.*?)</tr>", table.group(1).split("<tbody>", 1)[1], re.S)
+    return [
+        [
+            html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<td>(.*?)</td>", row, re.S)
+        ]
+        for row in rows
+    ]
