@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from coursehub.learning.offer_slot import set_offer_provider
     from coursehub.mail import register_mail
     from coursehub.practice import bp as practice_bp
+    from coursehub.practice import download_views as _practice_downloads  # noqa: F401
     from coursehub.practice import journal_views as _practice_journal  # noqa: F401
     from coursehub.practice import report_views as _practice_reports  # noqa: F401
     from coursehub.practice import session_views as _practice_sessions  # noqa: F401

@@ -132,7 +132,10 @@ def settings():
             return redirect(url_for("practice.settings"))
     elif request.method == "POST":
         status = 400
-    return render_template("practice/settings.html", form=form, csrf_form=CsrfForm()), status
+    feed_active = bool(profile and profile.feed_token_hash)
+    return render_template(
+        "practice/settings.html", form=form, csrf_form=CsrfForm(), feed_active=feed_active
+    ), status
 
 
 @bp.get("/routine")
