@@ -1,4 +1,4 @@
-"""The learner's progress: pain over time, before/after change per session, left/right balance, adherence."""
+"""The learner's progress (pain, before/after, left/right, adherence) and the author's anonymised outcomes."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ from flask import abort, render_template
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from coursehub.accounts.decorators import role_required
+from coursehub.accounts.models import Role
 from coursehub.practice import bp
 from coursehub.practice.charts import CHARTS, render_chart
+from coursehub.practice.outcomes import MIN_GROUP, author_outcomes
 from coursehub.practice.profile import find_profile, zone_of
 from coursehub.practice.reports import progress_report
 
@@ -35,3 +38,10 @@ def chart(name: str):
     response = Response(render_chart(name, report), mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = CHART_POLICY
     return response
+
+
+@bp.get("/outcomes")
+@role_required(Role.AUTHOR, Role.ADMIN)
+def outcomes():
+    """Staff only; under /practice because the figures are practice's, not the studio's."""
+    return render_template("practice/outcomes.html", rows=author_outcomes(), min_group=MIN_GROUP)

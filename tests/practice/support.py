@@ -84,7 +84,7 @@ def table_rows(body: str, table_class: str) -> list[list[str]]:
     return [
         [
             html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
-            for cell in re.findall(r"<td>(.*?)</td>", row, re.S)
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
         ]
         for row in rows
     ]
