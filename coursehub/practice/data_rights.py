@@ -36,6 +36,7 @@ SESSION_COLUMNS = (
     "exercise",
     "side",
     "reps_planned",
+    "hold_seconds",
     "reps_left",
     "reps_right",
     "reps_both",

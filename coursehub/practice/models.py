@@ -168,6 +168,7 @@ class SessionExercise(db.Model):
         CheckConstraint(f"reps_left BETWEEN 0 AND {MAX_REPS_DONE}", name="reps_left_range"),
         CheckConstraint(f"reps_right BETWEEN 0 AND {MAX_REPS_DONE}", name="reps_right_range"),
         CheckConstraint(f"reps_both BETWEEN 0 AND {MAX_REPS_DONE}", name="reps_both_range"),
+        CheckConstraint("hold_seconds >= 0", name="hold_seconds_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -179,6 +180,7 @@ class SessionExercise(db.Model):
     exercise: Mapped[str] = mapped_column(String(200))
     side: Mapped[str] = mapped_column(String(8))
     reps_planned: Mapped[int] = mapped_column(Integer)
+    hold_seconds: Mapped[int] = mapped_column(Integer)  # the step's hold when the session started
     reps_left: Mapped[int] = mapped_column(Integer, default=0)
     reps_right: Mapped[int] = mapped_column(Integer, default=0)
     reps_both: Mapped[int] = mapped_column(Integer, default=0)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from coursehub.accounts.models import User
 from coursehub.content.models import Course
@@ -86,19 +87,37 @@ def record_screening(user: User, course: Course, answers: dict[str, str], consen
     flags = [q.id for q in screening.questions if answers[q.id] == YES]
     if not flags and not consent and not has_consented(user, screening):
         raise PracticeError("Please read the disclaimer and tick the box to agree before you practise.")
-    answer = db.session.scalar(
-        select(ScreeningAnswer).where(
-            ScreeningAnswer.user_id == user.id, ScreeningAnswer.course_id == course.id
-        )
-    )
-    if answer is None:
-        answer = ScreeningAnswer(user_id=user.id, course_id=course.id)
-        db.session.add(answer)
+    answer = _answer_row(user, course)
     answer.red_flags, answer.answered_at = flags, utcnow()
     if consent and not has_consented(user, screening):
-        db.session.add(Consent(user_id=user.id, disclaimer_version=screening.disclaimer_version))
+        try:
+            with db.session.begin_nested():
+                db.session.add(Consent(user_id=user.id, disclaimer_version=screening.disclaimer_version))
+        except IntegrityError:
+            pass  # the same consent, recorded by a double submit that won the race: one row is enough
     db.session.flush()
     return clearance(user, course, screening)
+
+
+def _answer_row(user: User, course: Course) -> ScreeningAnswer:
+    """The learner's screening row for the course, made if missing; a double submit finds the winner's row.
+
+    On PostgreSQL the losing INSERT waits for the winner's commit, fails on the unique constraint inside
+    its savepoint, and the SELECT after it sees the committed row, which this request then updates.
+    """
+    query = select(ScreeningAnswer).where(
+        ScreeningAnswer.user_id == user.id, ScreeningAnswer.course_id == course.id
+    )
+    answer = db.session.scalar(query)
+    if answer is not None:
+        return answer
+    try:
+        with db.session.begin_nested():
+            answer = ScreeningAnswer(user_id=user.id, course_id=course.id, red_flags=[])
+            db.session.add(answer)
+    except IntegrityError:
+        answer = db.session.scalar(query)
+    return answer
 
 
 def _questions(screening: Screening, ids: Iterable[str]) -> tuple[ScreeningQuestion, ...]:

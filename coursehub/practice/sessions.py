@@ -71,6 +71,7 @@ def start_session(user: User) -> PracticeSession:
             exercise=entry.step.exercise,
             side=entry.step.side,
             reps_planned=entry.item.reps,
+            hold_seconds=entry.step.hold_seconds,
             reps_left=0,
             reps_right=0,
             reps_both=0,

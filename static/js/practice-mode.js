@@ -1,6 +1,6 @@
-// Practice mode: steps through the session's exercises one at a time with a hold timer and a rep
-// count per side, writing the counts into the checklist form. Without this script the checklist
-// form is the whole page and works the same; the buttons that end the session are plain submits.
+// Practice mode: steps through the session's exercises one at a time with a hold timer (each
+// exercise's own hold, from data-hold) and a rep count per side, writing the counts into the
+// checklist form. Without this script the checklist form is the whole page and works the same; the buttons that end the session are plain submits.
 (function () {
   "use strict";
   var player = document.getElementById("practice-player");
@@ -16,6 +16,7 @@
   function countdown(seconds, label) {
     var left = seconds, out = player.querySelector(".step-timer");
     clearInterval(timer);
+    if (!(left > 0)) { out.textContent = ""; return; }
     out.textContent = label + ": " + left + " s";
     timer = setInterval(function () {
       left -= 1;
@@ -47,7 +48,7 @@
     if (action === "rep") {
       var input = current(), step = steps[index];
       input.value = String(parseInt(input.value || "0", 10) + 1);
-      countdown(2, "Hold");
+      countdown(parseInt(step.dataset.hold, 10) || 0, "Hold");
       if (parseInt(input.value, 10) >= parseInt(step.dataset.reps, 10)) {
         sideIndex += 1;
         if (sideIndex >= inputs(step).length) { sideIndex = 0; index += 1; }

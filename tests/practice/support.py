@@ -13,7 +13,7 @@ from coursehub.core.extensions import db
 from coursehub.practice.models import PracticeSession, RoutineItem
 
 EACH = {"exercise": "Knee to chest", "side": "each", "reps": 3, "hold_seconds": 2, "at": 60}
-BOTH = {"exercise": "Pelvic tilt", "side": "both", "reps": 5, "hold_seconds": 2}
+BOTH = {"exercise": "Pelvic tilt", "side": "both", "reps": 5, "hold_seconds": 7}
 
 
 def give_routines(app, course) -> None:

@@ -53,6 +53,7 @@ def _learner(app, course, pain, first, latest, opt_in=True, mondays=1):
                     exercise="Pelvic tilt",
                     side="both",
                     reps_planned=5,
+                    hold_seconds=2,
                     reps_left=0,
                     reps_right=0,
                     reps_both=5,

@@ -82,3 +82,10 @@ def test_consent_is_stored_with_its_version_and_a_new_version_asks_again(
 def test_the_screening_pages_need_an_account(client, course):
     response = client.get(f"/practice/courses/{course.slug}/screening")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_second_submit_of_the_same_screening_updates_the_one_row(app, auth, learner, course):
+    assert pass_screening(auth, course).status_code == 302
+    assert pass_screening(auth, course).status_code == 302
+    assert count_rows(app, ScreeningAnswer, user_id=learner.id, course_id=course.id) == 1
+    assert count_rows(app, Consent, user_id=learner.id) == 1

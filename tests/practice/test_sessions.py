@@ -117,3 +117,12 @@ def test_another_learners_session_is_not_found(app, auth, learner, course):
     assert finish(auth, session_id, "done", DONE).status_code == 404
     assert auth.client.get(f"/practice/sessions/{2**40}").status_code == 404
     assert sessions_of(app, learner)[0].outcome is Outcome.IN_PROGRESS
+
+
+def test_the_session_page_gives_each_exercise_its_own_hold_for_the_timer(app, auth, learner, course):
+    ready_learner(auth, course)
+    body = auth.client.get(f"/practice/sessions/{start_session(auth)}").get_data(as_text=True)
+    assert 'data-exercise="Knee to chest"' in body and 'data-hold="2"' in body
+    assert 'data-exercise="Pelvic tilt"' in body and 'data-hold="7"' in body
+    [session] = sessions_of(app, learner)
+    assert [e.hold_seconds for e in session.exercises] == [2, 7]
