@@ -23,12 +23,12 @@ STYLE = Style(
     foreground_strong="#111111",
     foreground_subtle="#767676",
     font_family="Helvetica, Arial, sans-serif",
-    title_font_size=18,
-    label_font_size=13,
-    major_label_font_size=13,
-    legend_font_size=14,
-    value_font_size=13,
-    value_label_font_size=13,
+    title_font_size=22,
+    label_font_size=16,
+    major_label_font_size=16,
+    legend_font_size=17,
+    value_font_size=18,
+    value_label_font_size=16,
     colors=("#1b4f8a", "#a84300", "#2e6b30", "#6b2e6b"),
 )
 # The second series of a bar chart is outlined and lighter, so "before" and "after" differ without colour.
@@ -62,7 +62,7 @@ def _without_scripts_with(title: str, desc: str) -> Callable:
     return apply
 
 
-def _chart(kind, title: str, desc: str, **config):
+def _chart(kind, title: str, desc: str, width: int = 640, height: int = 400, **config):
     chart = kind(
         title=title,
         style=STYLE,
@@ -70,8 +70,9 @@ def _chart(kind, title: str, desc: str, **config):
         disable_xml_declaration=True,
         legend_at_bottom=True,
         legend_at_bottom_columns=2,
-        width=800,
-        height=420,
+        truncate_legend=-1,
+        width=width,
+        height=height,
         explicit_size=False,
         **config,
     )
@@ -113,7 +114,7 @@ def change_chart(report: ProgressReport):
         range=(0, 10),
         print_values=True,
         print_zeroes=True,
-        css=(OUTLINED_SECOND_SERIES,),
+        css=(*pygal.Config().css, OUTLINED_SECOND_SERIES),
         x_label_rotation=30,
     )
     chart.x_labels = [_day(row.day) for row in rows]
@@ -130,6 +131,7 @@ def balance_chart(report: ProgressReport):
         print_values=True,
         print_zeroes=True,
         show_legend=False,
+        height=260,
     )
     chart.x_labels = ["Left side", "Right side"]
     chart.add("Repetitions", [report.reps_left, report.reps_right])

@@ -78,7 +78,7 @@ def sessions_of(app, user) -> list[PracticeSession]:
 
 def table_rows(body: str, table_class: str) -> list[list[str]]:
     """The body rows of the page's table of this class, each as its cells' text."""
-    table = re.search(rf'<table class="{table_class}">(.*?)</table>', body, re.S)
+    table = re.search(rf'<table class="{table_class}[^"]*">(.*?)</table>', body, re.S)
     assert table, f"the page has no {table_class}"
     rows = re.findall(r"<tr>(.*?)</tr>", table.group(1).split("<tbody>", 1)[1], re.S)
     return [
