@@ -22,6 +22,7 @@ GUARDED_PUBLIC = {
     "learning.certificate_public",  # an unguessable code; name, course, date only (test_certificates.py)
     "learning.lesson",  # the access rule (tests/learning/test_lesson_access.py)
     "learning.media",  # a signed URL plus the access rule (tests/learning/test_media.py)
+    "practice.feed",  # a secret, revocable token (tests/practice/test_downloads.py, test_privacy.py)
 }
 PUBLIC_ENDPOINTS = OPEN_PAGES | GUARDED_PUBLIC
 # State-changing routes that legitimately take no CSRF token: Stripe signs its webhook instead

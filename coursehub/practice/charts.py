@@ -8,6 +8,7 @@ tree before rendering, since the pages allow no inline script and the charts nee
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from xml.etree.ElementTree import Element
 
@@ -15,6 +16,10 @@ import pygal
 from pygal.style import Style
 
 from coursehub.practice.reports import ProgressReport
+
+# Importing pygal appends an import hook for its map plugins (unused here) that lacks find_spec, so every
+# later failed import warns, which is an error under -W error (the tests, PYTHONWARNINGS=error commands).
+sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, pygal.PluginImportFixer)]
 
 STYLE = Style(
     background="white",

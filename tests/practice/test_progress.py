@@ -16,6 +16,8 @@ ended); w2 Fri 5.0 yes. Changes: -2, +0, none, -4. Left 3+5+3+1 = 12, right 2+5+
 Adherence: w1 2 of 3 (67%) and Saturday extra; w2 1 of 3 (33%); this week nothing practised yet.
 """
 
+import importlib
+import sys
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -174,3 +176,9 @@ def test_an_unknown_chart_is_404_and_a_visitor_is_sent_to_log_in(client, auth, l
     auth.logout()
     response = client.get("/practice/progress/pain.svg")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_chart_library_leaves_no_import_hook_that_warns_on_every_failed_import(app):
+    assert all(hasattr(finder, "find_spec") for finder in sys.meta_path)
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("no_such_module_for_coursehub")
