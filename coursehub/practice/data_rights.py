@@ -43,6 +43,7 @@ SESSION_COLUMNS = (
 )
 JOURNAL_COLUMNS = ("id", "noted_at", "score", "region", "context", "session_id", "note", "created_at")
 ROUTINE_COLUMNS = ("position", "exercise", "lesson_id", "step_index", "reps")
+CSV_KINDS = ("sessions", "journal", "routine")
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -153,9 +154,6 @@ def export_csv(data: dict[str, Any], kind: str) -> str:
     if kind == "journal":
         return _csv(JOURNAL_COLUMNS, data["journal"])
     return _csv(ROUTINE_COLUMNS, data["routine"])
-
-
-CSV_KINDS = ("sessions", "journal", "routine")
 
 
 def erase_practice_data(user: User) -> None:
