@@ -99,6 +99,12 @@ def register_blueprints(app: Flask) -> None:
     from coursehub.learning import views as _learning_views  # noqa: F401
     from coursehub.learning.offer_slot import set_offer_provider
     from coursehub.mail import register_mail
+    from coursehub.practice import bp as practice_bp
+    from coursehub.practice import download_views as _practice_downloads  # noqa: F401
+    from coursehub.practice import journal_views as _practice_journal  # noqa: F401
+    from coursehub.practice import report_views as _practice_reports  # noqa: F401
+    from coursehub.practice import session_views as _practice_sessions  # noqa: F401
+    from coursehub.practice import views as _practice_views  # noqa: F401
     from coursehub.quizzes import bp as quizzes_bp
 
     app.register_blueprint(core_bp)
@@ -108,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(billing_bp)
     app.register_blueprint(authoring_bp)
+    app.register_blueprint(practice_bp)
     register_stripe(app)
     register_mail(app)
     set_offer_provider(app, call_to_action)

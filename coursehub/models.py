@@ -7,15 +7,26 @@ from coursehub.content.models import Course, Lesson, Module, Quiz, QuizQuestion
 from coursehub.content.revisions import ContentSync, LessonRevision
 from coursehub.learning.models import AccessHold, Certificate, Enrollment, Entitlement, LessonProgress
 from coursehub.mail.models import OutboxMessage
+from coursehub.practice.models import (
+    Consent,
+    JournalEntry,
+    PracticeProfile,
+    PracticeSession,
+    RoutineItem,
+    ScreeningAnswer,
+    SessionExercise,
+)
 from coursehub.quizzes.models import QuizAnswer, QuizAttempt
 
 __all__ = [
     "AccessHold",
     "Certificate",
+    "Consent",
     "ContentSync",
     "Course",
     "Enrollment",
     "Entitlement",
+    "JournalEntry",
     "LedgerEntry",
     "Lesson",
     "LessonProgress",
@@ -24,12 +35,17 @@ __all__ = [
     "Module",
     "Order",
     "OutboxMessage",
+    "PracticeProfile",
+    "PracticeSession",
     "Product",
     "Quiz",
     "QuizAnswer",
     "QuizAttempt",
     "QuizQuestion",
     "RefundRequest",
+    "RoutineItem",
+    "ScreeningAnswer",
+    "SessionExercise",
     "StripeEvent",
     "User",
 ]

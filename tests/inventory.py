@@ -73,6 +73,30 @@ ROUTES: dict[str, Kind] = {
     "billing.success": Kind.LEARNER,
     "billing.cancelled": Kind.LEARNER,
     "billing.stripe_webhook": Kind.WEBHOOK,
+    "practice.after": Kind.LEARNER,
+    "practice.chart": Kind.LEARNER,
+    "practice.export_json": Kind.LEARNER,
+    "practice.export_kind_csv": Kind.LEARNER,
+    "practice.feed_new": Kind.LEARNER,
+    "practice.feed_revoke": Kind.LEARNER,
+    "practice.finish": Kind.LEARNER,
+    "practice.home": Kind.LEARNER,
+    "practice.journal": Kind.LEARNER,
+    "practice.journal_delete": Kind.LEARNER,
+    "practice.progress": Kind.LEARNER,
+    "practice.routine": Kind.LEARNER,
+    "practice.routine_add": Kind.LEARNER,
+    "practice.routine_move": Kind.LEARNER,
+    "practice.routine_pdf": Kind.LEARNER,
+    "practice.routine_remove": Kind.LEARNER,
+    "practice.routine_reps": Kind.LEARNER,
+    "practice.run": Kind.LEARNER,
+    "practice.screening": Kind.LEARNER,
+    "practice.settings": Kind.LEARNER,
+    "practice.start": Kind.LEARNER,
+    "practice.stopped": Kind.LEARNER,
+    "practice.feed": Kind.PUBLIC,
+    "practice.outcomes": Kind.AUTHOR,
     "authoring.course_settings": Kind.AUTHOR,
     "authoring.edit_lesson": Kind.AUTHOR,
     "authoring.edit_module": Kind.AUTHOR,
@@ -123,6 +147,14 @@ EXPECTED_GET: dict[str, dict[str, int | str]] = {
     "quizzes.attempt": {"visitor": "login", "owner": 200, "other": 403, "author": 404, "admin": 404},
     "learning.certificate_pdf": {"visitor": "login", "owner": 200, "other": 403, "author": 200, "admin": 200},
     "billing.receipt": {"visitor": "login", **dict.fromkeys(ACTORS[1:], 404)},
+    "practice.feed": dict.fromkeys(ACTORS, 404),  # a made-up calendar token opens nothing
+    # Practice session 1 doesn't exist in this world: nobody's, so a 404 for everyone signed in.
+    **{
+        f"practice.{name}": {"visitor": "login", **dict.fromkeys(ACTORS[1:], 404)}
+        for name in ("after", "run", "stopped")
+    },
+    # The sample kind ("video", for media links) is no export's kind (tests/practice/test_downloads.py).
+    "practice.export_kind_csv": {"visitor": "login", **dict.fromkeys(ACTORS[1:], 404)},
     # The finish page of the paid course: for those who may open it.
     "learning.finished": {"visitor": "login", "owner": 200, "other": 403, "author": 200, "admin": 200},
     "billing.success": {"visitor": "login", "owner": 404, "other": 404, "author": 404, "admin": 404},
@@ -150,7 +182,9 @@ SAMPLE_ARGS_FIXED = {
     "module_slug": "module-1",
     "bundle_slug": "no-such-bundle",
     "number": "1",
-    "order_id": "1",  # nobody's order: every receipt URL of it is a 404
+    "order_id": "1",
+    "item_id": "1",
+    "name": "pain",  # nobody's order: every receipt URL of it is a 404
 }
 
 

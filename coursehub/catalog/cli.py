@@ -12,6 +12,7 @@ from coursehub.content.files import ContentErrors, load_catalog
 from coursehub.content.importer import import_catalog
 from coursehub.content.quiz_lint import quiz_warnings
 from coursehub.content.revisions import SyncKind, import_conflicts, record_sync
+from coursehub.content.screening import SCREENING_FILE, load_screening
 from coursehub.core.cli import CommandError, CommandGroup
 from coursehub.core.extensions import db
 from coursehub.core.paths import COURSES_DIR
@@ -34,6 +35,8 @@ def import_command(path: Path, publish: bool, force: bool) -> None:
     try:
         courses = load_catalog(path)
         bundles = load_bundles(path, courses)
+        if (path / SCREENING_FILE).exists():
+            load_screening(path)
     except ContentErrors as errors:
         for error in errors.errors:
             click.echo(f"Error: {error}", err=True)

@@ -85,7 +85,7 @@ def _lesson_file(folder: Path, lesson: Lesson) -> LessonFile:
         duration=lesson.duration_seconds,
         preview=lesson.is_preview,
         captions=lesson.captions_ref,
-        routine=tuple(RoutineStep(**step) for step in lesson.routine),
+        routine=tuple(RoutineStep.from_json(step) for step in lesson.routine),
         body_markdown=lesson.body_markdown,
         body_html=lesson.body_html,
         source=Path(),

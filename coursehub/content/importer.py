@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -190,7 +190,7 @@ def _import_lesson(
             "captions_ref": lesson_file.captions,
             "duration_seconds": lesson_file.duration,
             "is_preview": lesson_file.preview,
-            "routine": [asdict(step) for step in lesson_file.routine],
+            "routine": [step.as_json() for step in lesson_file.routine],
             "body_markdown": lesson_file.body_markdown,
             "body_html": lesson_file.body_html,
         },

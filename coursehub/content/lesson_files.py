@@ -15,7 +15,9 @@ from coursehub.content.toml_format import toml_assignments, toml_table_array
 DELIMITER = "+++"
 SIDES = ("left", "right", "both", "each")
 LESSON_KEYS = ("title", "slug", "video", "duration", "preview", "captions", "routine")
-ROUTINE_KEYS = ("exercise", "side", "reps", "hold_seconds")
+ROUTINE_KEYS = ("exercise", "side", "reps", "hold_seconds", "rest_seconds", "cues", "at")
+DEFAULT_REST_SECONDS = 10
+MAX_CUES, MAX_CUE_LENGTH = 6, 200
 FRONT_MATTER_FIRST_LINE = 2
 _BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 
@@ -28,6 +30,39 @@ class RoutineStep:
     side: str  # left, right, both (together) or each (one side, then the other)
     reps: int
     hold_seconds: int
+    # Optional in the file, and kept as written (None or empty when absent) so an export gives the same bytes.
+    rest_seconds: int | None = None  # rest after the exercise; None means DEFAULT_REST_SECONDS
+    cues: tuple[str, ...] = ()  # short reminders shown while practising ("breathe out as you lift")
+    at: int | None = None  # the second of the lesson's video that shows the exercise
+
+    @property
+    def rest(self) -> int:
+        return DEFAULT_REST_SECONDS if self.rest_seconds is None else self.rest_seconds
+
+    def as_json(self) -> dict[str, Any]:
+        """The form kept in ``Lesson.routine`` (JSON has no tuples)."""
+        return {
+            "exercise": self.exercise,
+            "side": self.side,
+            "reps": self.reps,
+            "hold_seconds": self.hold_seconds,
+            "rest_seconds": self.rest_seconds,
+            "cues": list(self.cues),
+            "at": self.at,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RoutineStep:
+        """Read a stored step; rows imported before rest, cues and ``at`` existed lack those keys."""
+        return cls(
+            exercise=data["exercise"],
+            side=data["side"],
+            reps=data["reps"],
+            hold_seconds=data["hold_seconds"],
+            rest_seconds=data.get("rest_seconds"),
+            cues=tuple(data.get("cues") or ()),
+            at=data.get("at"),
+        )
 
 
 @dataclass(frozen=True)
@@ -83,8 +118,9 @@ def read_lesson(
         "duration": table.integer("duration", default=0),
         "preview": table.flag("preview"),
         "captions": _media(table, "captions", f"{course_slug}/{name_slug}.vtt"),
-        "routine": _routine(table),
+        "routine": None,
     }
+    values["routine"] = _routine(table, values["duration"])
     _check_video(table, values)
     body_html = _body_html(table, parts)
     if table.failed:
@@ -162,7 +198,7 @@ def _check_video(table: Table, values: dict[str, Any]) -> None:
         table.error("captions", "captions belong to a video, but this lesson has no video")
 
 
-def _routine(table: Table) -> tuple[RoutineStep, ...] | None:
+def _routine(table: Table, duration: int | None) -> tuple[RoutineStep, ...] | None:
     steps = table.tables("routine", default=[])
     if steps is None:
         return None
@@ -170,10 +206,40 @@ def _routine(table: Table) -> tuple[RoutineStep, ...] | None:
     for step in steps:
         step.allow(ROUTINE_KEYS)
         exercise, side = step.text("exercise"), step.choice("side", SIDES)
-        reps, hold = step.integer("reps", minimum=1), step.integer("hold_seconds")
-        if exercise is not None and side is not None and reps is not None and hold is not None:
-            routine.append(RoutineStep(exercise, side, reps, hold))
+        reps, hold = step.integer("reps", minimum=1, maximum=100), step.integer("hold_seconds", maximum=300)
+        rest = step.integer("rest_seconds", maximum=600, default=None)
+        cues, at = _cues(step), _at(step, duration)
+        required = (exercise, side, reps, hold, cues)
+        if all(value is not None for value in required):
+            routine.append(RoutineStep(exercise, side, reps, hold, rest, cues, at))
     return tuple(routine)
+
+
+def _cues(step: Table) -> tuple[str, ...] | None:
+    """A few short reminders; an empty list is refused so that leaving the key out is the one way."""
+    cues = step.value("cues", list, "an array of strings", default=[])
+    if cues is None:
+        return None
+    if "cues" in step.data and not cues:
+        step.error("cues", "cues must list at least one cue (leave the key out for none)")
+    elif len(cues) > MAX_CUES:
+        step.error("cues", f"a step has at most {MAX_CUES} cues, not {len(cues)}")
+    bad = [cue for cue in cues if not isinstance(cue, str) or not cue.strip() or len(cue) > MAX_CUE_LENGTH]
+    if bad:
+        step.error("cues", f"each cue must be a non-empty string of at most {MAX_CUE_LENGTH} characters")
+    return tuple(cues) if cues and not bad else ()
+
+
+def _at(step: Table, duration: int | None) -> int | None:
+    """``at`` must fall within the lesson's video (a text-only lesson has no second to point at)."""
+    at = step.integer("at", default=None)
+    if at is None or duration is None:
+        return at
+    if duration == 0:
+        step.error("at", "at points into the lesson's video, but this lesson has no video")
+    elif at > duration:
+        step.error("at", f"at = {at} is past the end of the lesson's video ({duration} seconds long)")
+    return at
 
 
 def _body_html(table: Table, parts: _Parts) -> str:
@@ -210,6 +276,9 @@ def lesson_text(lesson: LessonFile) -> str:
                 ("side", step.side),
                 ("reps", step.reps),
                 ("hold_seconds", step.hold_seconds),
+                ("rest_seconds", step.rest_seconds),
+                ("cues", list(step.cues) or None),
+                ("at", step.at),
             ]
             for step in lesson.routine
         ),

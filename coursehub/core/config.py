@@ -57,6 +57,15 @@ def _parse_database_url(raw: str) -> str:
     return raw
 
 
+def _parse_time_zone(raw: str) -> str:
+    """An IANA time zone name such as Europe/London."""
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("expected an IANA time zone name such as Europe/London") from None
+    return raw
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -97,6 +106,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_CONTENT_LENGTH", 1024 * 1024, "COURSEHUB_MAX_CONTENT_LENGTH", int),
     Setting("MAX_VIDEO_BYTES", 2 * 1024**3, "COURSEHUB_MAX_VIDEO_BYTES", int),
     Setting("AUTHOR_TIMEZONE", "UTC", "COURSEHUB_AUTHOR_TIMEZONE"),
+    # A learner's practice days and journal dates are local days; this zone applies until they pick theirs.
+    Setting("SCHOOL_TIMEZONE", "UTC", "COURSEHUB_SCHOOL_TIMEZONE", _parse_time_zone),
 )
 SETTINGS_BY_KEY = {setting.key: setting for setting in SETTINGS}
 KNOWN_ENV_NAMES = {setting.env for setting in SETTINGS if setting.env}

@@ -103,8 +103,14 @@ def loggable_path() -> str:
     }
     segments = request.path.split("/")
     return "/".join(
-        REDACTED if segment in secret_values or looks_like_token(segment) else segment for segment in segments
+        REDACTED if _holds_secret(segment, secret_values) or looks_like_token(segment) else segment
+        for segment in segments
     )
+
+
+def _holds_secret(segment: str, secret_values: set[str]) -> bool:
+    """A segment that is or holds a secret argument (``<token>.ics`` holds the token)."""
+    return any(value and value in segment for value in secret_values)
 
 
 def _start_request() -> None:

@@ -264,6 +264,18 @@ def test_fixture_course_loads_every_field(tmp_path):
     assert basics.quiz.questions[0].options == (("left", "Left"), ("right", "Right"))
 
 
+def test_routine_rest_cues_and_video_second_load_and_write_back_as_written(tmp_path):
+    extra = 'hold_seconds = 2\nrest_seconds = 20\ncues = ["Breathe out", "Go gently"]\nat = 95\n'
+    root = write_fixture(tmp_path, edited(FIRST, "hold_seconds = 2\n", extra))
+    (course,) = load_catalog(root)
+    [step] = course.modules[0].lessons[0].routine
+    assert step == RoutineStep("Knee to chest", "each", 10, 2, 20, ("Breathe out", "Go gently"), 95)
+    assert step.rest == 20 and RoutineStep("Knee to chest", "each", 10, 2).rest == 10
+    dump_catalog((course,), tmp_path / "out" / "courses")
+    written = (tmp_path / "out" / "courses" / FIRST).read_text()
+    assert written == (root / FIRST).read_text()
+
+
 def test_fixture_round_trip_is_equal_and_stable(tmp_path):
     courses = load_catalog(write_fixture(tmp_path))
     dump_catalog(courses, tmp_path / "a" / "courses")
@@ -349,6 +361,29 @@ FIRST_BODY = "## Start here\n\nLie on your back and hug one knee gently toward y
             edited(FIRST, 'side = "each"', 'side = "eahc"'),
             [(FIRST, 10, "side must be one of")],
             id="routine-side",
+        ),
+        pytest.param(
+            edited(FIRST, "hold_seconds = 2\n", "hold_seconds = 2\nat = 301\n"),
+            [(FIRST, 13, "at = 301 is past the end of the lesson's video (300 seconds long)")],
+            id="routine-at-past-the-video",
+        ),
+        pytest.param(
+            edited(FIRST, "hold_seconds = 2\n", "hold_seconds = 2\ncues = []\nrest_seconds = -5\n"),
+            [
+                (FIRST, 14, "rest_seconds must be between 0 and 600"),
+                (FIRST, 13, "cues must list at least one"),
+            ],
+            id="routine-rest-and-empty-cues",
+        ),
+        pytest.param(
+            edited(FIRST, "hold_seconds = 2\n", 'hold_seconds = 2\ncues = ["Breathe out", 3]\n'),
+            [(FIRST, 13, "each cue must be a non-empty string")],
+            id="routine-cue-not-text",
+        ),
+        pytest.param(
+            edited(FIRST, "reps = 10", "reps = 0"),
+            [(FIRST, 11, "reps must be between 1 and 100")],
+            id="routine-no-reps",
         ),
         pytest.param(
             edited(FIRST, FIRST_BODY, ""), [(FIRST, 13, "no text after its front matter")], id="empty-body"

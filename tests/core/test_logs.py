@@ -73,3 +73,8 @@ def test_a_card_like_number_in_a_path_is_redacted(client, log_lines):
     client.get("/courses/4242-4242-4242-4242")
     paths = [line["path"] for line in log_lines("request")]
     assert paths == [f"/api/lessons/{REDACTED}/progress", f"/courses/{REDACTED}"]
+
+
+def test_a_token_inside_a_path_segment_is_redacted(client, log_lines):
+    client.get("/practice/feed/sample-token.ics")
+    assert [line["path"] for line in log_lines("request")] == [f"/practice/feed/{REDACTED}"]
