@@ -142,9 +142,10 @@ def register_personal_data(app: Flask) -> None:
     """Each feature names what it holds about a learner, for the download and for account deletion."""
     from coursehub.billing import personal_data as billing_data
     from coursehub.learning import personal_data as learning_data
+    from coursehub.practice import data_rights as practice_data
     from coursehub.quizzes import personal_data as quizzes_data
 
-    for feature in (quizzes_data, learning_data, billing_data):
+    for feature in (quizzes_data, learning_data, billing_data, practice_data):
         feature.register(app)
 
 

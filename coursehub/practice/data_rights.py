@@ -11,9 +11,11 @@ import io
 from datetime import datetime
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
+from coursehub.accounts.data_rights import register_personal_data
 from coursehub.accounts.models import User
 from coursehub.core.extensions import db
 from coursehub.practice.models import (
@@ -172,3 +174,8 @@ def erase_practice_data(user: User) -> None:
     for statement in statements:
         db.session.execute(statement.execution_options(synchronize_session=False))
     db.session.flush()
+
+
+def register(app: Flask) -> None:
+    """The account's download and deletion include practice (the features above accounts register)."""
+    register_personal_data(app, "practice", export_practice_data, erase_practice_data)

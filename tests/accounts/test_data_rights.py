@@ -10,6 +10,7 @@ from coursehub.billing.models import LedgerEntry, LedgerKind, Order, OrderStatus
 from coursehub.core.db_types import utcnow
 from coursehub.core.extensions import db
 from coursehub.learning.models import Enrollment, Entitlement, LessonProgress
+from coursehub.practice.models import Context, JournalEntry, Region
 from coursehub.quizzes.models import QuizAttempt
 from tests.factories import grant, make_course, make_product, make_quiz, make_user
 from tests.helpers import AuthActions, count_rows, page_text
@@ -145,3 +146,22 @@ def test_deleting_ends_the_accounts_sessions_on_every_device(app, auth, client, 
     assert other_device.get("/account").status_code == 200
     delete_account(auth, learner.password)
     assert other_device.get("/account").status_code == 302
+
+
+def test_the_download_and_the_deletion_include_the_pain_journal(app, auth, client, learner):
+    with app.app_context():
+        db.session.add(
+            JournalEntry(
+                user_id=learner.id,
+                score=6,
+                region=Region.LOWER_BACK_LEFT,
+                context=Context.MORNING,
+                noted_at=utcnow(),
+                note="stiff after the drive",
+            )
+        )
+        db.session.commit()
+    data = json.loads(client.get("/account/export").data)
+    assert [entry["note"] for entry in data["practice"]["journal"]] == ["stiff after the drive"]
+    delete_account(auth, learner.password)
+    assert count_rows(app, JournalEntry, user_id=learner.id) == 0
