@@ -39,6 +39,9 @@ def _deliver_leftovers(_error: BaseException | None = None) -> None:
     for a request this finds only what was committed after its response was built."""
     ids = take_committed_ids(db.session)
     if ids and current_app.config["MAIL_SEND_AFTER_COMMIT"]:
+        # End this context's transaction first (teardown discards it anyway): on SQLite it may hold the
+        # one write lock the delivery's own session needs to claim the messages.
+        db.session.rollback()
         _deliver_in_own_context(current_app._get_current_object(), ids)
 
 

@@ -39,7 +39,7 @@ def test_the_receipt_shows_seller_date_item_discount_card_and_refunds(app, runne
     )
     buy_with_code(shop, course, "SPRING20")
     order = only_order(app, with_product=True)
-    assert runner.invoke(args=["orders", "refund", str(order.id), "--amount", "10"]).exit_code == 0
+    assert runner.invoke(args=["orders", "refund", str(order.id), "--amount", "10", "--yes"]).exit_code == 0
 
     history = page_text(auth.client.get("/account/purchases"))
     assert order.product.title in history and "$39.20" in history and "$10" in history

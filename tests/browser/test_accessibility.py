@@ -22,6 +22,7 @@ from coursehub.learning.certificates import certificate_of
 from coursehub.learning.completion import finish_if_complete
 from coursehub.learning.enrollment import start_free_course
 from coursehub.learning.progress import set_completed
+from coursehub.quizzes.models import QuizAttempt
 from coursehub.quizzes.services import start_attempt, submit_attempt
 from tests.quizzes.quiz_helpers import answers
 
@@ -50,8 +51,13 @@ VISITOR_PAGES = {
 
 def _attempt(live_server, user, quiz, right: bool):
     attempt = start_attempt(user, quiz)
-    db.session.commit()  # the answer helper reads the draw in a context of its own
-    submit_attempt(attempt, MultiDict(answers(live_server, f"/attempts/{attempt.id}", right=right)))
+    attempt_id = attempt.id
+    # Commit before the live server answers: on SQLite an open transaction here would hold the one
+    # write lock the server's request needs.
+    db.session.commit()
+    given = answers(live_server, f"/attempts/{attempt_id}", right=right)
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    submit_attempt(attempt, MultiDict(given))
     db.session.commit()
     return attempt
 

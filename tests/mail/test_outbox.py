@@ -2,6 +2,8 @@ import logging
 
 from sqlalchemy import select
 
+from coursehub.accounts.models import User
+from coursehub.accounts.services import request_password_reset
 from coursehub.core.extensions import db
 from coursehub.mail.models import OutboxMessage
 from coursehub.mail.services import deliver, due_message_ids, queue_mail
@@ -121,3 +123,14 @@ def test_a_request_that_queues_mail_has_answered_before_smtp_is_used(app, auth, 
     assert queued.sent_at is None and queued.attempts == 0  # no SMTP connection was tried either
     response.close()  # what the WSGI server does once the body has gone
     assert len(mailbox.to(user.email)) == 1
+
+
+def test_mail_committed_in_a_context_that_then_reads_still_goes_when_it_ends(committed_app, mailbox):
+    """A CLI command commits mail, then reads on (a transaction stays open): on SQLite that open
+    transaction must not block the delivery's own session when the context ends."""
+    user = make_user(committed_app)
+    with committed_app.app_context():
+        request_password_reset(user.email)
+        db.session.commit()
+        assert db.session.get(User, user.id).email == user.email  # a read after the commit: a transaction
+    assert [m["To"] for m in mailbox.messages] == [user.email]
