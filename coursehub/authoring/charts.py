@@ -2,7 +2,7 @@
 
 The page's CSP allows neither inline scripts nor inline styles, so a chart goes in as a ``data:`` image
 (an SVG image keeps its own styles and never runs scripts) with pygal's config script removed anyway.
-Every bar carries its value as text and every chart a title, so nothing depends on telling colours apart.
+Every bar has its numbers as text in its label and every chart a title: nothing depends on colour.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ STYLE = Style(
     major_label_font_size=13,
     value_font_size=13,
     legend_font_size=14,
+    no_data_font_size=24,
 )
 
 
@@ -37,19 +38,34 @@ def _percent(value: float | None) -> str:
     return "no data" if value is None else f"{round(100 * value)}%"
 
 
-def _chart(title: str, labels: Sequence[str], **options) -> pygal.HorizontalBar:
+def _label(title: str, figures: str) -> str:
+    """An axis label that carries the bar's numbers, so they are read beside the title, never on the bar."""
+    short = title if len(title) <= 30 else title[:29] + "…"
+    return f"{short} · {figures}"
+
+
+def _count_ticks(values: Sequence[int]) -> list[int]:
+    top = max([*values, 1])
+    step = -(-top // 5)
+    return list(range(0, top + step, step))
+
+
+def _chart(title: str, labels: Sequence[str], ticks: Sequence[float], **options) -> pygal.HorizontalBar:
+    """A horizontal bar chart drawn top to bottom in the order given (pygal draws the first at the foot)."""
     settings = {"show_legend": False, **options}
     return pygal.HorizontalBar(
         title=title,
-        x_labels=list(labels),
+        x_labels=list(reversed(labels)),
+        y_labels=list(ticks),
+        range=(ticks[0], ticks[-1]),
         style=STYLE,
         js=[],
         disable_xml_declaration=True,
-        print_values=True,
-        print_values_position="top",
-        truncate_label=40,
-        width=800,
-        height=140 + 44 * max(len(labels), 1),
+        truncate_label=-1,
+        truncate_legend=-1,
+        no_data_text="No learners yet",
+        width=720,
+        height=120 + 40 * max(len(labels), 1),
         margin=16,
         **settings,
     )
@@ -66,20 +82,47 @@ def _as_image(chart: pygal.HorizontalBar) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+SHARE_TICKS = (0, 0.25, 0.5, 0.75, 1)
+
+
 def insight_charts(insights: CourseInsights) -> dict[str, str]:
     """The page's charts by name, each a ``data:`` URI; a course without questions has no quiz chart."""
-    titles = [item.lesson.title for item in insights.lessons]
-    progress = _chart("Learners per lesson: started and finished", titles, show_legend=True)
-    progress.add("Started", [i.started for i in insights.lessons], formatter=lambda v: f"started {v}")
-    progress.add("Finished", [i.finished for i in insights.lessons], formatter=lambda v: f"finished {v}")
-    watched = _chart("Median share of the video watched", titles, range=(0, 1))
-    watched.add("Watched", [i.median_watched for i in insights.lessons], formatter=_percent)
-    stops = _chart("Where learners stop: last lesson before 14 days of silence", titles)
-    stops.add("Stopped", [i.stopped_here for i in insights.lessons], formatter=lambda v: f"{v} stopped")
+    lessons = insights.lessons
+    started, finished = [i.started for i in lessons], [i.finished for i in lessons]
+    progress = _chart(
+        "Learners per lesson: started (upper bar), finished (lower bar)",
+        [_label(i.lesson.title, f"{i.started} started, {i.finished} finished") for i in lessons],
+        _count_ticks(started),
+        show_legend=True,
+        legend_at_bottom=True,
+    )
+    progress.add("Started", started[::-1])
+    progress.add("Finished", finished[::-1])
+    watched = _chart(
+        "Median share of the video watched",
+        [_label(i.lesson.title, _percent(i.median_watched)) for i in lessons],
+        SHARE_TICKS,
+        value_formatter=_percent,
+    )
+    watched.add("Watched", [i.median_watched for i in lessons][::-1])
+    stopped = [i.stopped_here for i in lessons]
+    stops = _chart(
+        "Where learners stop: last lesson before 14 days of silence",
+        [_label(i.lesson.title, f"{i.stopped_here} stopped") for i in lessons],
+        _count_ticks(stopped),
+    )
+    stops.add("Stopped", stopped[::-1])
     charts = {"progress": progress, "watched": watched, "stops": stops}
     if insights.questions:
-        prompts = [f"Q{n}. {q.question.prompt}" for n, q in enumerate(insights.questions, start=1)]
-        questions = _chart("Quiz questions: share answered right", prompts, range=(0, 1))
-        questions.add("Right", [q.share_right for q in insights.questions], formatter=_percent)
+        questions = _chart(
+            "Quiz questions: share of answers right",
+            [
+                _label(f"Q{n}. {q.question.prompt}", _percent(q.share_right))
+                for n, q in enumerate(insights.questions, start=1)
+            ],
+            SHARE_TICKS,
+            value_formatter=_percent,
+        )
+        questions.add("Right", [q.share_right for q in insights.questions][::-1])
         charts["questions"] = questions
     return {name: _as_image(chart) for name, chart in charts.items()}
