@@ -19,7 +19,7 @@ from coursehub import create_app
 from coursehub.content.files import load_catalog
 from coursehub.content.importer import import_catalog
 from coursehub.core.extensions import db, limiter
-from coursehub.core.paths import COURSES_DIR
+from coursehub.core.paths import COURSES_DIR, PROJECT_ROOT
 from tests.databases import backend_name, drop_database, fresh_database
 from tests.factories import grant, make_user
 from tests.helpers import AuthActions, ServerClient, free_port, settings_for
@@ -260,6 +260,8 @@ def live_server(tmp_path_factory, smtp_controller):
     from coursehub.stripe_fake import FakeStripe
 
     url = fresh_database("live", tmp_path_factory.mktemp("live"))
+    # A copy of the demo media: uploads from the browser must never overwrite the committed files.
+    video_root = shutil.copytree(PROJECT_ROOT / "media" / "demo", tmp_path_factory.mktemp("media") / "demo")
     port = free_port()
     fake = FakeStripe(
         "sk_test_live_server_suite",
@@ -274,6 +276,7 @@ def live_server(tmp_path_factory, smtp_controller):
             smtp_controller,
             BASE_URL=f"http://127.0.0.1:{port}",
             TESTING=False,
+            VIDEO_ROOT=str(video_root),
             STRIPE_SECRET_KEY=fake.api_key,
             STRIPE_API_BASE=fake.base_url,
             STRIPE_WEBHOOK_SECRET=fake.webhook_secret,

@@ -102,6 +102,7 @@ ROUTES: dict[str, Kind] = {
     "authoring.edit_module": Kind.AUTHOR,
     "authoring.edit_quiz": Kind.AUTHOR,
     "authoring.home": Kind.AUTHOR,
+    "authoring.insights": Kind.AUTHOR,
     "authoring.lesson_history": Kind.AUTHOR,
     "authoring.move_lesson_view": Kind.AUTHOR,
     "authoring.move_module_view": Kind.AUTHOR,

@@ -6,6 +6,8 @@ from sqlalchemy import select
 
 from coursehub.authoring import bp
 from coursehub.authoring.announce import announce_module
+from coursehub.authoring.charts import insight_charts
+from coursehub.authoring.insights import course_insights
 from coursehub.authoring.overview import course_gaps, module_gaps, studio_overview
 from coursehub.authoring.status import (
     StatusError,
@@ -98,3 +100,10 @@ def unpublish_view(course_slug: str, module_slug: str | None):
     db.session.commit()
     flash(f"“{row.title}” is a draft again; learners no longer see it.", "success")
     return redirect(url_for("authoring.home"))
+
+
+@bp.get("/courses/<course_slug>/insights")
+def insights(course_slug: str):
+    """What works in a course: the figures as charts and, for reading them exactly, as tables."""
+    figures = course_insights(load_course(course_slug))
+    return render_template("authoring/insights.html", insights=figures, charts=insight_charts(figures))

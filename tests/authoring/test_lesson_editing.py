@@ -187,3 +187,11 @@ def test_json_or_a_missing_version_is_a_400_with_a_message(app, auth, author, co
     response = save(auth.client, course, data)
     assert response.status_code == 400 and "The lesson was not saved" in page_text(response)
     assert lesson_row(app, course).body_markdown == "Draft teaching 1"
+
+
+def test_the_editor_shows_its_upload_forms_once_and_a_plain_title(client, author, course):
+    body = client.get(EDIT.format(course.slug, "lesson-1")).get_data(as_text=True)
+    title = body.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("Edit Lesson 1 · Studio") and "<" not in title
+    assert body.count('id="media-heading"') == 1
+    assert body.count('name="captions"') == 1
