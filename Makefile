@@ -7,7 +7,7 @@ STRIPE_DEMO := $(if $(STRIPE_SECRET_KEY),,STRIPE_SECRET_KEY=sk_test_coursehub_de
 	STRIPE_API_BASE=http://127.0.0.1:12111 STRIPE_WEBHOOK_SECRET="$$(cat instance/webhook_secret)")
 FLASK := COURSEHUB_ENV=demo SECRET_KEY="$$(cat instance/secret_key)" $(STRIPE_DEMO) $(BIN)/flask --app wsgi
 
-.PHONY: run test lint clean
+.PHONY: run test bench lint clean
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CourseHub needs Python 3.11 or newer (set PYTHON=...)")'
@@ -44,6 +44,15 @@ run: $(VENV)/.installed-app instance/secret_key instance/webhook_secret
 ## test: ruff, then the whole suite on SQLite, then on PostgreSQL when one is there
 test: $(VENV)/.installed-test
 	@bash scripts/test.sh
+
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-app
+	@echo "Installing the bench tools into $(VENV) ..."
+	@$(BIN)/pip install --quiet -e ".[bench]"
+	@touch $@
+
+## bench: seed a school at scale, load it under gunicorn, write bench/results.json (BENCH_DB=sqlite|postgresql|both, BENCH_SECONDS=15)
+bench: $(VENV)/.installed-bench
+	@bash scripts/bench.sh
 
 lint: $(VENV)/.installed-test
 	@$(BIN)/ruff check .
