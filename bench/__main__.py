@@ -307,6 +307,7 @@ def measure_memory(server, setup: Setup, args, work_dir: Path) -> dict:
         "failures": first.failures + rest.failures,
         "rss_mb_after_first": {str(pid): round(mb, 1) for pid, mb in after_first.items()},
         "rss_mb_after_all": {str(pid): round(mb, 1) for pid, mb in after_all.items()},
+        "workers_replaced": len(set(after_first) - set(after_all)),
         "max_growth": round(growth, 3),
         "target_max_growth": 0.10,
         "met": growth <= 0.10,
