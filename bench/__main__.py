@@ -206,7 +206,7 @@ def measure_pages(server, setup: Setup, floor_rps: float, args, work_dir: Path) 
             **figures,
             "ratio": round(ratio, 3),
             "target_ratio": page.target_ratio,
-            "met": ratio >= page.target_ratio,
+            "met": ratio >= page.target_ratio and not figures["failures"],
         }
     return pages
 
@@ -287,7 +287,7 @@ def measure_export(server, setup: Setup, item: Export, url: str) -> dict:
 def measure_memory(server, setup: Setup, args, work_dir: Path) -> dict:
     """Worker RSS after the first 2,000 mixed requests and after all of them (20,000 by default)."""
     mixed = [request for page in PAGES if page.mixed for request in page.requests(setup)[:3]]
-    bound = 600.0  # a time bound only; the script stops wrk after the given number of responses
+    bound = 240.0  # keeps the run inside its 10 minutes on a busy machine; the count says what was done
     first = run_load(server.url, mixed, bound, args.connections, work_dir, limit=WARMUP_REQUESTS)
     after_first = server.worker_rss_mb()
     rest = run_load(
@@ -376,7 +376,7 @@ def run_backend(backend: str, args, work_dir: Path) -> dict:
         floor_rps = (floor_before["rps"] + floor_after["rps"]) / 2
         for figures in pages.values():  # divide by the floor measured on both sides of the pages
             figures["ratio"] = round(figures["rps"] / floor_rps, 3)
-            figures["met"] = figures["ratio"] >= figures["target_ratio"]
+            figures["met"] = figures["ratio"] >= figures["target_ratio"] and not figures["failures"]
         result["floor"] = {"before": floor_before, "after": floor_after, "rps": round(floor_rps, 1)}
         print(f"[{backend}] statement counts and profiles ...", file=sys.stderr, flush=True)
         result["profiles"] = measure_in_process(url, env, pages, profile=backend == "postgresql")

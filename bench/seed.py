@@ -451,22 +451,35 @@ def _write_postgresql(engine: sa.Engine, table: str, rows: Iterable[tuple]) -> i
     return count
 
 
+def _sqlite_value(value):
+    """What SQLAlchemy's SQLite types store: UTC datetimes as text, JSON as text, booleans as 0/1."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    return int(value) if isinstance(value, bool) else value
+
+
 def _write_sqlite(engine: sa.Engine, table: str, rows: Iterable[tuple], batch: int = 50_000) -> int:
-    """Through SQLAlchemy Core, so the column types convert values exactly as the app's would."""
-    columns, statement = TABLES[table], sa.insert(db.metadata.tables[table])
+    """Straight through sqlite3 in one transaction: converting 1.4 million rows through SQLAlchemy's
+    types costs minutes of CPU, and the conversions above are the ones those types make."""
+    columns = TABLES[table]
+    statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     count = 0
-    with engine.begin() as conn:
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # rows arrive parents first; checked by the app
-        chunk: list[dict] = []
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        chunk: list[tuple] = []
         for row in rows:
-            chunk.append(dict(zip(columns, row, strict=True)))
+            chunk.append(tuple(_sqlite_value(value) for value in row))
             if len(chunk) == batch:
-                conn.execute(statement, chunk)
+                cursor.executemany(statement, chunk)
                 count, chunk = count + len(chunk), []
-        if chunk:
-            conn.execute(statement, chunk)
-            count += len(chunk)
-    return count
+        cursor.executemany(statement, chunk)
+        raw.commit()
+    finally:
+        raw.close()
+    return count + len(chunk)
 
 
 def seed(url: str, flask_command: list[str], env: dict[str, str], scale: Scale = Scale()) -> dict:
