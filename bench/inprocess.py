@@ -82,10 +82,10 @@ class InProcess:
         profiler.stop()
         text = profiler.output_text(unicode=False, color=False, show_all=False)
         lines = [line.rstrip() for line in text.splitlines() if line.strip()]
-        # Skip the banner and the frames of this harness: start at the view.
-        start = next((n for n, line in enumerate(lines) if "dispatch_request" in line), 0)
-        summary = next((line.strip() for line in lines if "Duration:" in line), "")
-        return [f"{rounds} rounds; {summary}", *lines[start : start + PROFILE_LINES]]
+        # Skip the banner and the frames of this harness: start at the view (the first frame of ours).
+        start = next((n for n, line in enumerate(lines) if "coursehub/" in line), 0)
+        summary = next((line.split("Duration:")[1].strip() for line in lines if "Duration:" in line), "")
+        return [f"{rounds} rounds; duration {summary}", *lines[start : start + PROFILE_LINES]]
 
     def close(self) -> None:
         with self.app.app_context():

@@ -506,9 +506,15 @@ def seed(url: str, flask_command: list[str], env: dict[str, str], scale: Scale =
     counts = {table: write(engine, table, rows) for table, rows in sources.items()}
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
+        sizes = {
+            table: round(conn.scalar(sa.text(f"SELECT pg_total_relation_size('{table}')")) / 1e6, 1)
+            for table in TABLES
+            if engine.dialect.name == "postgresql"
+        }
     engine.dispose()
     return {
         "rows": counts,
+        "megabytes_with_indexes": sizes,  # PostgreSQL only
         "import_seconds": round(imported - started, 1),
         "bulk_seconds": round(time.perf_counter() - imported, 1),
         # This process's CPU for the bulk part: on a busy shared machine, the wall clock says little.
