@@ -7,7 +7,7 @@ STRIPE_DEMO := $(if $(STRIPE_SECRET_KEY),,STRIPE_SECRET_KEY=sk_test_coursehub_de
 	STRIPE_API_BASE=http://127.0.0.1:12111 STRIPE_WEBHOOK_SECRET="$$(cat instance/webhook_secret)")
 FLASK := COURSEHUB_ENV=demo SECRET_KEY="$$(cat instance/secret_key)" $(STRIPE_DEMO) $(BIN)/flask --app wsgi
 
-.PHONY: run test lint clean load
+.PHONY: run test bench lint clean load
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CourseHub needs Python 3.11 or newer (set PYTHON=...)")'
@@ -49,6 +49,14 @@ test: $(VENV)/.installed-test
 load: $(VENV)/.installed-test
 	@$(BIN)/pip install --quiet -e ".[load]"
 	@$(BIN)/python -m load.run
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-app
+	@echo "Installing the bench tools into $(VENV) ..."
+	@$(BIN)/pip install --quiet -e ".[bench]"
+	@touch $@
+
+## bench: seed a school at scale, load it under gunicorn, write bench/results.json (BENCH_DB=sqlite|postgresql|both, BENCH_SECONDS=15)
+bench: $(VENV)/.installed-bench
+	@bash scripts/bench.sh
 
 lint: $(VENV)/.installed-test
 	@$(BIN)/ruff check .

@@ -14,6 +14,7 @@ from coursehub.billing.models import Order
 from coursehub.core.extensions import db
 
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+SCRIPT_CSRF_PATTERN = re.compile(r'data-csrf-token="([^"]+)"')
 LINK_PATTERN = re.compile(r"https?://\S+")
 
 
@@ -31,6 +32,13 @@ def csrf_token_from(body: str) -> str:
     match = CSRF_PATTERN.search(body)
     assert match, "the page has no CSRF token"
     return match.group(1)
+
+
+def csrf_token_on_lesson(response) -> str:
+    """The token the lesson page hands its progress script (what the heartbeat posts back)."""
+    match = SCRIPT_CSRF_PATTERN.search(response.get_data(as_text=True))
+    assert match, "the lesson page has no CSRF token for its script"
+    return html.unescape(match.group(1))
 
 
 def links_in(message) -> list[str]:

@@ -1,0 +1,423 @@
+"""``python -m bench``: seed, serve, load, compare with the floor, write results.json, print the table.
+
+Every server it starts runs in its own process group and is stopped in a ``finally``; every database it
+creates is dropped at the end (``--keep`` leaves it, to profile by hand). Loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+import stripe
+
+from bench import report
+from bench.baselines import time_copy, time_sales_sql
+from bench.browser import Browser
+from bench.driver import LoadResult, Request, driver_name, run_load
+from bench.endpoints import EXPORTS, PAGES, REPORTS, Export, Report, Setup
+from bench.inprocess import InProcess
+from bench.seed import BENCH_ADMIN, BENCH_LEARNER, DUPLICATE_EVENT_ID, Scale, seed
+from bench.servers import (
+    GUNICORN_THREADS,
+    GUNICORN_WORKERS,
+    ROOT,
+    WEBHOOK_SECRET,
+    app_environment,
+    flask_command,
+    serving,
+)
+from coursehub.core.extensions import db
+from coursehub.stripe_fake import signature_header
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+POSTGRES_DATABASE = os.environ.get("BENCH_POSTGRES_DATABASE", "bench_coursehub")
+WARMUP_REQUESTS = 2_000
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--seconds", type=float, default=15, help="load per endpoint (the issue's 15 s)")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--rss-requests", type=int, default=20_000, help="mixed requests for the memory check"
+    )
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument("--keep", action="store_true", help="leave the seeded databases in place")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="a fraction of the issue's scale, for trying it"
+    )
+    return parser.parse_args(argv)
+
+
+# ---- databases ----------------------------------------------------------------------------------------
+
+
+def postgres_reachable() -> bool:
+    engine = sa.create_engine(POSTGRES_ADMIN_URL)
+    try:
+        with engine.connect():
+            return True
+    except sa.exc.OperationalError:
+        return False
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def bench_database(backend: str, work_dir: Path, keep: bool):
+    if backend == "sqlite":
+        path = work_dir / "coursehub.db"
+        yield f"sqlite:///{path}"
+        if not keep:
+            path.unlink(missing_ok=True)
+        return
+    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{POSTGRES_DATABASE}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{POSTGRES_DATABASE}"')
+    try:
+        yield sa.engine.make_url(POSTGRES_ADMIN_URL).set(database=POSTGRES_DATABASE).render_as_string(False)
+    finally:
+        if not keep:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{POSTGRES_DATABASE}" WITH (FORCE)')
+        admin.dispose()
+
+
+# ---- what the requests need ------------------------------------------------------------------------
+
+
+def find_paths(url: str) -> tuple[str, str, list[str]]:
+    """The lesson in the middle of the largest paid course, that course, and every lesson with a video
+    in the courses the bench learner may open (all of them), for heartbeats."""
+    t = db.metadata.tables
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            lessons = conn.execute(
+                sa.select(t["courses"].c.slug, t["courses"].c.access, t["lessons"].c.slug, t["lessons"].c.id)
+                .add_columns(t["lessons"].c.duration_seconds)
+                .join(t["lessons"], t["lessons"].c.course_id == t["courses"].c.id)
+                .join(t["modules"], t["modules"].c.id == t["lessons"].c.module_id)
+                .order_by(t["courses"].c.position, t["modules"].c.position, t["lessons"].c.position)
+            ).all()
+    finally:
+        engine.dispose()
+    paid: dict[str, list] = {}
+    for row in lessons:
+        if row[1] == "paid":
+            paid.setdefault(row[0], []).append(row)
+    course_slug, course_lessons = max(paid.items(), key=lambda item: len(item[1]))
+    middle = course_lessons[len(course_lessons) // 2]
+    heartbeats = [f"/api/lessons/{row[3]}/progress" for row in lessons if row[4] and row[4] >= 12]
+    return f"/courses/{course_slug}/lessons/{middle[2]}", f"/courses/{course_slug}", heartbeats
+
+
+def webhook_body() -> str:
+    """A ``checkout.session.completed`` event shaped as Stripe sends it; the seed marked it processed."""
+    event = {
+        "id": DUPLICATE_EVENT_ID,
+        "object": "event",
+        "api_version": stripe.api_version,
+        "created": int(time.time()),
+        "type": "checkout.session.completed",
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": None, "idempotency_key": None},
+        "data": {"object": {"id": "cs_bench_1", "object": "checkout.session", "payment_status": "paid"}},
+    }
+    return json.dumps(event, separators=(",", ":"))
+
+
+def make_setup(learner: Browser, admin: Browser, url: str) -> Setup:
+    lesson_path, course_path, heartbeat_paths = find_paths(url)
+    token = learner.csrf_token_on(lesson_path)  # may renew the session cookie: read the cookies after
+    body = webhook_body()
+    return Setup(
+        learner=learner.cookie_header,
+        admin=admin.cookie_header,
+        lesson_path=lesson_path,
+        course_path=course_path,
+        heartbeat_paths=heartbeat_paths,
+        csrf_token=token,
+        webhook_body=body,
+        webhook_signature=lambda: signature_header(body, WEBHOOK_SECRET),
+    )
+
+
+def send_once(base_url: str, request: Request) -> tuple[int, bytes]:
+    host, port = base_url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=120)
+    try:
+        conn.request(request.method, request.path, body=request.body or None, headers=request.headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+# ---- measuring -------------------------------------------------------------------------------------
+
+
+def load_figures(result: LoadResult) -> dict:
+    return {
+        "requests": result.requests,
+        "rps": round(result.rps, 1),
+        "p50_ms": round(result.p50_ms, 2),
+        "p99_ms": round(result.p99_ms, 2),
+        "failures": result.failures,
+    }
+
+
+def measure_floor(work_dir: Path, args) -> dict:
+    env = {"PATH": os.environ.get("PATH", ""), "BENCH_FLOOR_DB": str(work_dir / "floor.db")}
+    with serving("bench.floor:app", env, work_dir / "floor.log") as floor:
+        return load_figures(
+            run_load(floor.url, [Request("GET", "/")], args.seconds, args.connections, work_dir)
+        )
+
+
+def measure_pages(server, setup: Setup, floor_rps: float, args, work_dir: Path) -> dict:
+    pages = {}
+    for page in PAGES:
+        requests = page.requests(setup)
+        status, body = send_once(server.url, requests[0])
+        if status != 200:
+            raise RuntimeError(f"{page.key}: {requests[0].path} answered {status}: {body[:300]!r}")
+        figures = load_figures(run_load(server.url, requests, args.seconds, args.connections, work_dir))
+        ratio = figures["rps"] / floor_rps if floor_rps else 0.0
+        pages[page.key] = {
+            "title": page.title,
+            **figures,
+            "ratio": round(ratio, 3),
+            "target_ratio": page.target_ratio,
+            "met": ratio >= page.target_ratio and not figures["failures"],
+        }
+    return pages
+
+
+def measure_report(server, setup: Setup, item: Report, url: str, repeats: int = 10) -> dict:
+    sql = time_sales_sql(url)
+    request = Request("GET", item.path, setup.admin)
+    status, _ = send_once(server.url, request)
+    if status == 404:
+        return {"title": item.title, "status": "not built yet", "path": item.path, "raw_sql": sql}
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        status, _ = send_once(server.url, request)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p50 = timings[len(timings) // 2]
+    ratio = p50 / sql["p50_ms"] if sql["p50_ms"] else 0.0
+    return {
+        "title": item.title,
+        "status": status,
+        "path": item.path,
+        "p50_ms": round(p50, 2),
+        "p99_ms": round(timings[-1], 2),
+        "raw_sql": sql,
+        "ratio_to_sql": round(ratio, 2),
+        "target_max_ratio": item.max_ratio_to_sql,
+        "met": status == 200 and ratio <= item.max_ratio_to_sql,
+    }
+
+
+def measure_export(server, setup: Setup, item: Export, url: str) -> dict:
+    """Stream the export once while sampling the workers' memory every 50 ms."""
+    copy = time_copy(url)
+    host, port = server.url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=300)
+    peak, done = [0.0], threading.Event()
+
+    def sample():
+        while not done.wait(0.05):
+            peak[0] = max([peak[0], *server.worker_rss_mb().values()])
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        started = time.perf_counter()
+        conn.request("GET", item.path, headers=setup.admin)
+        response = conn.getresponse()
+        size = lines = 0
+        while chunk := response.read(1 << 16):
+            size, lines = size + len(chunk), lines + chunk.count(b"\n")
+        seconds = time.perf_counter() - started
+    finally:
+        done.set()
+        sampler.join()
+        conn.close()
+    if response.status == 404:
+        return {"title": item.title, "status": "not built yet", "path": item.path, "copy": copy}
+    rows_per_second = (lines - 1) / seconds if seconds else 0.0
+    ratio = rows_per_second / copy["rows_per_second"] if copy else None
+    return {
+        "title": item.title,
+        "status": response.status,
+        "path": item.path,
+        "rows": lines - 1,
+        "megabytes": round(size / 1e6, 1),
+        "seconds": round(seconds, 3),
+        "rows_per_second": round(rows_per_second),
+        "peak_worker_mb": round(peak[0], 1),
+        "copy": copy,
+        "ratio_to_copy": round(ratio, 3) if ratio is not None else None,
+        "met": response.status == 200
+        and peak[0] < item.max_worker_mb
+        and (ratio is None or ratio >= item.min_ratio_to_copy),
+    }
+
+
+def measure_memory(server, setup: Setup, args, work_dir: Path) -> dict:
+    """Worker RSS after the first 2,000 mixed requests and after all of them (20,000 by default)."""
+    mixed = [request for page in PAGES if page.mixed for request in page.requests(setup)[:3]]
+    bound = 240.0  # keeps the run inside its 10 minutes on a busy machine; the count says what was done
+    first = run_load(server.url, mixed, bound, args.connections, work_dir, limit=WARMUP_REQUESTS)
+    after_first = server.worker_rss_mb()
+    rest = run_load(
+        server.url, mixed, bound, args.connections, work_dir, limit=args.rss_requests - WARMUP_REQUESTS
+    )
+    after_all = server.worker_rss_mb()
+    growth = max(
+        (
+            after_all[pid] / after_first[pid] - 1
+            for pid in after_first
+            if pid in after_all and after_first[pid]
+        ),
+        default=0.0,
+    )
+    return {
+        "requests": first.requests + rest.requests,
+        "failures": first.failures + rest.failures,
+        "rss_mb_after_first": {str(pid): round(mb, 1) for pid, mb in after_first.items()},
+        "rss_mb_after_all": {str(pid): round(mb, 1) for pid, mb in after_all.items()},
+        "workers_replaced": len(set(after_first) - set(after_all)),
+        "max_growth": round(growth, 3),
+        "target_max_growth": 0.10,
+        "met": growth <= 0.10,
+    }
+
+
+def measure_in_process(url: str, env: dict[str, str], pages: dict, profile: bool) -> dict:
+    """SQL statements per page, and the profile of every page that missed its ratio."""
+    inproc = InProcess(url, env["STRIPE_SECRET_KEY"], WEBHOOK_SECRET)
+    try:
+        inproc.log_in(*BENCH_LEARNER)
+        lesson_path, course_path, heartbeat_paths = find_paths(url)
+        body = webhook_body()
+        setup = Setup(
+            learner={},
+            admin={},
+            lesson_path=lesson_path,
+            course_path=course_path,
+            heartbeat_paths=heartbeat_paths,
+            csrf_token=inproc.csrf_token_on(lesson_path),
+            webhook_body=body,
+            webhook_signature=lambda: signature_header(body, WEBHOOK_SECRET),
+        )
+        profiles = {}
+        for page in PAGES:
+            requests = page.requests(setup)
+            _status, statements = inproc.count_statements(requests[0])
+            pages[page.key]["statements"] = statements
+            pages[page.key]["max_statements"] = page.max_statements
+            if page.max_statements is not None and statements > page.max_statements:
+                pages[page.key]["met"] = False
+            if profile and not pages[page.key]["met"]:
+                profiles[page.key] = inproc.profile(requests[:5])
+        return profiles
+    finally:
+        inproc.close()
+
+
+def run_backend(backend: str, args, work_dir: Path) -> dict:
+    started = time.monotonic()
+    result: dict = {}
+    with bench_database(backend, work_dir, args.keep) as url:
+        env = app_environment(url)
+        print(f"[{backend}] seeding ...", file=sys.stderr, flush=True)
+        result["seed"] = seed(url, flask_command(), env, Scale().times(args.scale))
+        print(f"[{backend}] floor ...", file=sys.stderr, flush=True)
+        floor_before = measure_floor(work_dir, args)
+        with serving("wsgi:app", env, work_dir / f"{backend}.log") as server:
+            learner, admin = Browser(server.url), Browser(server.url)
+            learner.log_in(*BENCH_LEARNER)
+            admin.log_in(*BENCH_ADMIN)
+            setup = make_setup(learner, admin, url)
+            print(f"[{backend}] pages ...", file=sys.stderr, flush=True)
+            pages = measure_pages(server, setup, floor_before["rps"], args, work_dir)
+            result["server_errors"] = server.errors()
+            reports = {item.key: measure_report(server, setup, item, url) for item in REPORTS}
+            exports = {item.key: measure_export(server, setup, item, url) for item in EXPORTS}
+            if backend == "postgresql" and args.rss_requests > WARMUP_REQUESTS:
+                print(
+                    f"[{backend}] memory over {args.rss_requests} mixed requests ...",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                result["memory"] = measure_memory(server, setup, args, work_dir)
+        floor_after = measure_floor(work_dir, args)
+        floor_rps = (floor_before["rps"] + floor_after["rps"]) / 2
+        for figures in pages.values():  # divide by the floor measured on both sides of the pages
+            figures["ratio"] = round(figures["rps"] / floor_rps, 3)
+            figures["met"] = figures["ratio"] >= figures["target_ratio"] and not figures["failures"]
+        result["floor"] = {"before": floor_before, "after": floor_after, "rps": round(floor_rps, 1)}
+        print(f"[{backend}] statement counts and profiles ...", file=sys.stderr, flush=True)
+        result["profiles"] = measure_in_process(url, env, pages, profile=backend == "postgresql")
+        result.update(pages=pages, reports=reports, exports=exports)
+    result["seconds"] = round(time.monotonic() - started, 1)
+    return result
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    backends = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    if "postgresql" in backends and not postgres_reachable():
+        if args.db == "postgresql":
+            sys.exit(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL} (set BENCH_POSTGRES_URL)")
+        print("PostgreSQL is not reachable: measuring SQLite only", file=sys.stderr)
+        backends.remove("postgresql")
+    results = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average": os.getloadavg(),
+        },
+        "settings": {
+            "driver": driver_name(),
+            "seconds_per_endpoint": args.seconds,
+            "connections": args.connections,
+            "driver_threads": 1,
+            "gunicorn_workers": GUNICORN_WORKERS,
+            "gunicorn_threads": GUNICORN_THREADS,
+            "scale": Scale().times(args.scale).__dict__,
+        },
+        "backends": {},
+    }
+    with tempfile.TemporaryDirectory(prefix="coursehub-bench-") as work:
+        for backend in backends:
+            results["backends"][backend] = run_backend(backend, args, Path(work))
+            args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(report.markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

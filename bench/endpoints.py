@@ -1,0 +1,86 @@
+"""What ``make bench`` measures: one line per endpoint. ``results.json`` keys are the first field.
+
+Pages are driven under load and divided by the floor. Reports are timed one request at a time against
+the raw SQL aggregate that answers the same question; exports are streamed once and compared with
+PostgreSQL's ``COPY ... TO STDOUT``. A report or export whose path answers 404 is recorded as
+"not built yet", so the line can be written before the page lands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from bench.driver import Request
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What the requests need, found once per run: logged-in cookies, real paths, signed bodies."""
+
+    learner: dict[str, str]
+    admin: dict[str, str]
+    lesson_path: str
+    course_path: str
+    heartbeat_paths: list[str]
+    csrf_token: str
+    webhook_body: str
+    webhook_signature: Callable[[], str]
+
+    def heartbeats(self) -> list[Request]:
+        """Reports as the lesson page's script sends them, spread over the learner's lessons."""
+        headers = {**self.learner, "Content-Type": "application/x-www-form-urlencoded"}
+        body = urlencode({"csrf_token": self.csrf_token, "position": "12.00", "reported_at": "1767225600000"})
+        return [Request("POST", path, headers, body) for path in self.heartbeat_paths]
+
+    def webhook(self) -> list[Request]:
+        """The same signed event, already processed, delivered again (signed when the run starts)."""
+        headers = {"Content-Type": "application/json", "Stripe-Signature": self.webhook_signature()}
+        return [Request("POST", "/stripe/webhook", headers, self.webhook_body)]
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    title: str
+    target_ratio: float
+    requests: Callable[[Setup], list[Request]]
+    max_statements: int | None = None
+    mixed: bool = True  # part of the 20,000 mixed requests of the memory check
+
+
+PAGES = (
+    Page("lesson_page", "lesson page, learner with access", 0.5,
+         lambda s: [Request("GET", s.lesson_path, s.learner)], max_statements=4),
+    Page("course_page", "course page, learner", 0.4, lambda s: [Request("GET", s.course_path, s.learner)]),
+    Page("dashboard", "dashboard", 0.4, lambda s: [Request("GET", "/dashboard", s.learner)]),
+    Page("catalog_home", "catalog home, visitor", 0.8, lambda s: [Request("GET", "/")]),
+    Page("heartbeat", "progress heartbeat", 0.6, Setup.heartbeats),
+    Page("webhook_duplicate", "duplicate webhook delivery", 0.5, Setup.webhook, mixed=False),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Report:
+    key: str
+    title: str
+    path: str
+    max_ratio_to_sql: float = 2.0
+
+
+REPORTS = (
+    Report("admin_sales_year", "admin sales dashboard, a year of all orders", "/admin/sales?period=year"),
+)
+
+
+@dataclass(frozen=True)
+class Export:
+    key: str
+    title: str
+    path: str
+    min_ratio_to_copy: float = 0.25
+    max_worker_mb: float = 150.0
+
+
+EXPORTS = (Export("ledger_csv", "CSV export of all ledger rows", "/admin/ledger.csv"),)
