@@ -9,7 +9,7 @@ moment between the check and the write). Completion stays after an edit, unless 
 from __future__ import annotations
 
 import difflib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -96,7 +96,7 @@ def _checked(lesson: Lesson, draft: LessonDraft) -> LessonFile:
         duration=lesson.duration_seconds,
         preview=draft.preview,
         captions=lesson.captions_ref,
-        routine=tuple(RoutineStep(**step) for step in steps),
+        routine=tuple(RoutineStep.from_json(step) for step in steps),
         body_markdown=draft.body.replace("\r\n", "\n").strip(),
         body_html="",
         source=Path(),
@@ -157,7 +157,7 @@ def _apply(lesson: Lesson, checked: LessonFile, now: datetime) -> None:
     lesson.title = checked.title
     lesson.slug = checked.slug
     lesson.is_preview = checked.preview
-    lesson.routine = [asdict(step) for step in checked.routine]
+    lesson.routine = [step.as_json() for step in checked.routine]
     lesson.body_markdown = checked.body_markdown
     lesson.body_html = checked.body_html
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -162,5 +161,5 @@ def _differs(lesson: Lesson, lesson_file: LessonFile) -> bool:
         lesson.title != lesson_file.title
         or lesson.body_markdown != lesson_file.body_markdown
         or lesson.is_preview != lesson_file.preview
-        or lesson.routine != [asdict(step) for step in lesson_file.routine]
+        or lesson.routine != [step.as_json() for step in lesson_file.routine]
     )
