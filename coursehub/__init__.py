@@ -75,6 +75,11 @@ def register_blueprints(app: Flask) -> None:
     from coursehub.accounts import login as _accounts_login  # noqa: F401
     from coursehub.accounts import session_views as _accounts_session_views  # noqa: F401
     from coursehub.accounts import views as _accounts_views  # noqa: F401
+    from coursehub.admin import audit_views as _admin_audit_views  # noqa: F401
+    from coursehub.admin import bp as admin_bp
+    from coursehub.admin import export_views as _admin_export_views  # noqa: F401
+    from coursehub.admin import order_views as _admin_order_views  # noqa: F401
+    from coursehub.admin import views as _admin_views  # noqa: F401
     from coursehub.billing import bp as billing_bp
     from coursehub.billing import views as _billing_views  # noqa: F401
     from coursehub.billing import webhook as _billing_webhook  # noqa: F401
@@ -101,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(billing_bp)
+    app.register_blueprint(admin_bp)
     register_stripe(app)
     register_mail(app)
     register_access_log()

@@ -3,12 +3,14 @@
 from coursehub.accounts.models import User
 from coursehub.billing.models import LedgerEntry, Order, Product, RefundRequest, StripeEvent
 from coursehub.content.models import Course, Lesson, Module, Quiz, QuizQuestion
+from coursehub.core.audit import AuditEntry
 from coursehub.learning.models import AccessHold, Certificate, Enrollment, Entitlement, LessonProgress
 from coursehub.mail.models import OutboxMessage
 from coursehub.quizzes.models import QuizAnswer, QuizAttempt
 
 __all__ = [
     "AccessHold",
+    "AuditEntry",
     "Certificate",
     "Course",
     "Enrollment",

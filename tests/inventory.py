@@ -49,6 +49,8 @@ ROUTES: dict[str, Kind] = {
     "accounts.resend_verification": Kind.LEARNER,
     "accounts.end_other_session": Kind.LEARNER,
     "accounts.end_other_sessions": Kind.LEARNER,
+    "accounts.export_data": Kind.LEARNER,
+    "accounts.delete": Kind.LEARNER,
     "learning.dashboard": Kind.LEARNER,
     "learning.start": Kind.LEARNER,
     "learning.mark_complete": Kind.LEARNER,
@@ -64,6 +66,14 @@ ROUTES: dict[str, Kind] = {
     "billing.cancelled": Kind.LEARNER,
     "billing.stripe_webhook": Kind.WEBHOOK,
     "learning.media": Kind.MEDIA,
+    "admin.dashboard": Kind.ADMIN,
+    "admin.chart": Kind.ADMIN,
+    "admin.orders": Kind.ADMIN,
+    "admin.order": Kind.ADMIN,
+    "admin.refund": Kind.ADMIN,
+    "admin.audit": Kind.ADMIN,
+    "admin.orders_export": Kind.ADMIN,
+    "admin.ledger_export": Kind.ADMIN,
 }
 
 # The answer to a GET by kind: visitors of private pages are sent to log in ("login").
@@ -90,6 +100,8 @@ EXPECTED_GET: dict[str, dict[str, int | str]] = {
     "learning.certificate_pdf": {"visitor": "login", "owner": 200, "other": 403, "author": 200, "admin": 200},
     "billing.success": {"visitor": "login", "owner": 404, "other": 404, "author": 404, "admin": 404},
     "billing.cancelled": {"visitor": "login", "owner": 302, "other": 302, "author": 302, "admin": 302},
+    # The world has no orders: the admin gets "not found", everyone else no further than the door.
+    "admin.order": {"visitor": "login", "owner": 403, "other": 403, "author": 403, "admin": 404},
 }
 # Who may see the paid lesson's sentence, and where; nobody else, on any page.
 SECRET_READERS = {("learning.lesson", actor) for actor in ("owner", "author", "admin")}
@@ -108,6 +120,8 @@ SAMPLE_ARGS_FIXED = {
     "kind": "video",
     "module_slug": "module-1",
     "bundle_slug": "no-such-bundle",
+    "name": "net",
+    "order_id": "1",
 }
 
 

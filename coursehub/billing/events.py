@@ -55,7 +55,14 @@ def handle_event(event) -> str:
     state = read_stripe(order) if order is not None and order.checkout_session_id else None
     try:
         with db.session.begin_nested():
-            db.session.add(StripeEvent(id=event.id, type=event.type, created=event.created))
+            db.session.add(
+                StripeEvent(
+                    id=event.id,
+                    type=event.type,
+                    created=event.created,
+                    order_id=order.id if order is not None else None,
+                )
+            )
     except IntegrityError:
         return "duplicate"
     if event.type not in HANDLED:

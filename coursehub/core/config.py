@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
@@ -46,6 +47,15 @@ def _parse_bool(raw: str) -> bool:
     if value in {"0", "false", "no", "off", ""}:
         return False
     raise ValueError("expected true or false")
+
+
+def _parse_timezone(raw: str) -> str:
+    """An IANA zone name (Europe/Berlin); the admin's periods (today, this month) are days there."""
+    try:
+        ZoneInfo(raw.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("expected an IANA time zone such as Europe/Berlin or UTC") from None
+    return raw.strip()
 
 
 def _parse_database_url(raw: str) -> str:
@@ -91,6 +101,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VIDEO_URL_SECRET", None, "COURSEHUB_VIDEO_URL_SECRET"),
     Setting("VIDEO_URL_TTL", 4 * 3600, "COURSEHUB_VIDEO_URL_TTL", int),
     Setting("RATELIMIT_ENABLED", True, "COURSEHUB_RATELIMIT_ENABLED", _parse_bool),
+    Setting("SCHOOL_TIMEZONE", "UTC", "COURSEHUB_SCHOOL_TIMEZONE", _parse_timezone),
     Setting("MAX_CONTENT_LENGTH", 1024 * 1024, "COURSEHUB_MAX_CONTENT_LENGTH", int),
 )
 SETTINGS_BY_KEY = {setting.key: setting for setting in SETTINGS}
@@ -176,6 +187,11 @@ def validate(config: Mapping[str, Any], environ: Mapping[str, str]) -> None:
     base = urlsplit(config["BASE_URL"])
     if base.scheme not in {"http", "https"} or not base.netloc or base.path not in {"", "/"}:
         raise ConfigError("BASE_URL must be the school's address, such as https://school.example.com")
+    try:
+        _parse_timezone(config["SCHOOL_TIMEZONE"])
+    except ValueError as error:
+        zone = config["SCHOOL_TIMEZONE"]
+        raise ConfigError(f"COURSEHUB_SCHOOL_TIMEZONE={zone!r} is not valid: {error}") from None
     if env != "production":
         return
     secret = config["SECRET_KEY"]
