@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from coursehub.admin import audit_views as _admin_audit_views  # noqa: F401
     from coursehub.admin import bp as admin_bp
     from coursehub.admin import export_views as _admin_export_views  # noqa: F401
+    from coursehub.admin import learner_views as _admin_learner_views  # noqa: F401
     from coursehub.admin import order_views as _admin_order_views  # noqa: F401
     from coursehub.admin import views as _admin_views  # noqa: F401
     from coursehub.billing import bp as billing_bp

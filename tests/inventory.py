@@ -74,6 +74,11 @@ ROUTES: dict[str, Kind] = {
     "admin.audit": Kind.ADMIN,
     "admin.orders_export": Kind.ADMIN,
     "admin.ledger_export": Kind.ADMIN,
+    "admin.learners": Kind.ADMIN,
+    "admin.learner": Kind.ADMIN,
+    "admin.change_access": Kind.ADMIN,
+    "admin.resend_learner_verification": Kind.ADMIN,
+    "admin.change_account": Kind.ADMIN,
 }
 
 # The answer to a GET by kind: visitors of private pages are sent to log in ("login").
@@ -122,6 +127,7 @@ SAMPLE_ARGS_FIXED = {
     "bundle_slug": "no-such-bundle",
     "name": "net",
     "order_id": "1",
+    "verb": "grant",
 }
 
 
@@ -152,6 +158,7 @@ def build_world(app) -> World:
         "attempt_id": str(attempt_id),
         "code": code,
         "session_id": "1",
+        "user_id": str(users["owner"].id),
     }
     return World(users, args)
 

@@ -1,7 +1,7 @@
 """The admin's forms: every one carries a CSRF token, and every action a reason for the audit log."""
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -15,3 +15,14 @@ class RefundForm(FlaskForm):
     reason = TextAreaField("Reason", validators=[DataRequired(message="Give a reason."), Length(max=500)])
     nonce = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
     confirmed = HiddenField()
+
+
+class AccessForm(FlaskForm):
+    """Grant or revoke one course by hand; the reason is kept with the access and in the audit log."""
+
+    course = SelectField("Course", validators=[DataRequired()])
+    reason = StringField("Reason", validators=[DataRequired(message="Give a reason."), Length(max=300)])
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField("Reason", validators=[DataRequired(message="Give a reason."), Length(max=500)])

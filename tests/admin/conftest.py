@@ -5,7 +5,7 @@ import pytest
 from coursehub.accounts.models import Role
 from tests.billing.conftest import app_settings, course, shop, stripe_fake  # noqa: F401 - shared fixtures
 from tests.factories import make_user
-from tests.helpers import AuthActions
+from tests.helpers import AuthActions, ServerClient
 
 
 @pytest.fixture
@@ -16,6 +16,6 @@ def admin(app):
 @pytest.fixture
 def admin_client(app, admin):
     """A second browser, signed in as the admin, beside the buyer's ``client``."""
-    client = app.test_client()
+    client = ServerClient(app, app.response_class, use_cookies=True)
     assert AuthActions(client).login(admin.email, admin.password).status_code == 302
     return client
