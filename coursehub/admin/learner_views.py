@@ -68,7 +68,7 @@ def change_access(user_id: int, verb: str):
         form.reason.errors.append(str(error))
         return _learner_page(user, access_form=form, status=400)
     db.session.commit()
-    flash(f"{'Granted' if verb == 'grant' else 'Revoked'} {course.title} for {user.email}.", "success")
+    flash(f"{'Granted' if verb == 'grant' else 'Revoked'} {course.title}.", "success")
     return redirect(url_for("admin.learner", user_id=user.id), 303)
 
 
@@ -76,11 +76,11 @@ def change_access(user_id: int, verb: str):
 def resend_learner_verification(user_id: int):
     user = _user_or_404(user_id)
     if user.is_verified:
-        flash(f"{user.email} is already confirmed.", "info")
+        flash("This learner's email is already confirmed.", "info")
     else:
         send_verification(user)
         db.session.commit()
-        flash(f"Sent a new confirmation link to {user.email}.", "success")
+        flash("Sent a new confirmation link.", "success")
     return redirect(url_for("admin.learner", user_id=user.id), 303)
 
 

@@ -38,7 +38,9 @@ def test_grant_and_revoke_need_a_reason_and_are_audited(app, client, admin, admi
     page = page_text(admin_client.get(f"/admin/learners/{learner.id}"))
     assert "scholarship ended" in page and "standing" in page
     with app.app_context():
-        actions = db.session.execute(select(AuditEntry.action, AuditEntry.actor).order_by(AuditEntry.id)).all()
+        actions = db.session.execute(
+            select(AuditEntry.action, AuditEntry.actor).order_by(AuditEntry.id)
+        ).all()
     assert [a for a, _ in actions] == ["access.grant", "access.revoke"]
     assert {actor for _, actor in actions} == {admin.email}
 
@@ -60,7 +62,9 @@ def test_resend_verification_mails_a_new_link(app, admin_client, mailbox):
     learner = make_user(app, verified=False)
     response = post_from(admin_client, learner.id, "resend-verification")
     assert response.status_code == 303
-    assert any(message["Subject"] == "Confirm your email for CourseHub" for message in mailbox.to(learner.email))
+    assert any(
+        message["Subject"] == "Confirm your email for CourseHub" for message in mailbox.to(learner.email)
+    )
 
 
 def test_unknown_learners_and_verbs_are_404(admin_client):
