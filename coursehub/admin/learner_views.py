@@ -102,7 +102,9 @@ def change_account(user_id: int, verb: str):
         return _learner_page(user, reason_form=form, status=400)
     db.session.commit()
     flash(
-        f"{user.email} is {'disabled; their sessions have ended' if verb == 'disable' else 'enabled again'}.",
+        "The account is disabled; its sessions have ended."
+        if verb == "disable"
+        else "The account is enabled again.",
         "success",
     )
     return redirect(url_for("admin.learner", user_id=user.id), 303)
