@@ -75,6 +75,7 @@ ROUTES: dict[str, Kind] = {
     "admin.orders_export": Kind.ADMIN,
     "admin.ledger_export": Kind.ADMIN,
     "admin.learners": Kind.ADMIN,
+    "admin.conversion_page": Kind.ADMIN,
     "admin.learner": Kind.ADMIN,
     "admin.change_access": Kind.ADMIN,
     "admin.resend_learner_verification": Kind.ADMIN,

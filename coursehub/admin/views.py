@@ -8,6 +8,7 @@ from flask import Response, abort, current_app, render_template, request
 
 from coursehub.admin import bp
 from coursehub.admin.charts import net_revenue_chart, refund_rate, refund_rate_chart, sales_per_product_chart
+from coursehub.admin.conversion import conversion
 from coursehub.admin.periods import PRESETS, Period, PeriodError, parse_grouping, parse_period
 from coursehub.admin.sales import figures, over_time, per_product
 
@@ -72,3 +73,16 @@ def chart(name: str):
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = CHART_CSP
     return response
+
+
+@bp.get("/conversion")
+def conversion_page():
+    period = requested_period()
+    return render_template(
+        "admin/conversion.html",
+        period=period,
+        presets=PRESETS,
+        grouping=None,
+        report=conversion(period),
+        query=request.args.to_dict(),
+    )
