@@ -1,4 +1,4 @@
-"""The conversion page: free-course starters, finishers, buyers within 7/30/90 days, where the rest stopped."""
+"""The conversion page: starters, finishers, buyers within 7/30/90 days, where the rest stopped."""
 
 from datetime import timedelta
 
