@@ -14,7 +14,7 @@ class RefundForm(FlaskForm):
     )
     reason = TextAreaField("Reason", validators=[DataRequired(message="Give a reason."), Length(max=500)])
     nonce = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
-    confirmed = HiddenField()
+    step = HiddenField()  # "refund" once the admin has seen what remains refundable
 
 
 class AccessForm(FlaskForm):

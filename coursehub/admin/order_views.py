@@ -102,7 +102,7 @@ def refund(order_id: int):
     except (stripe.StripeError, PaymentsNotConfigured) as error:
         flash(f"Stripe did not answer; nothing was refunded ({error}).", "error")
         return _order_page(record, form, 503)
-    if form.confirmed.data != "yes":
+    if form.step.data != "refund":
         asked = remaining if cents is None else cents
         return render_template(
             "admin/confirm_refund.html",

@@ -48,7 +48,7 @@ def test_a_partial_refund_is_confirmed_then_made_once_and_audited(app, client, a
     with app.app_context():
         assert db.session.scalar(select(RefundRequest.id)) is None  # nothing happens before the confirmation
     for _ in range(3):  # a double (triple) submit of the same form
-        response = admin_client.post(f"/admin/orders/{order.id}/refund", data={**form, "confirmed": "yes"})
+        response = admin_client.post(f"/admin/orders/{order.id}/refund", data={**form, "step": "refund"})
         assert response.status_code == 303
     assert len(shop.events("refund.created")) == 1
     page = page_text(admin_client.get(f"/admin/orders/{order.id}"))
@@ -73,11 +73,11 @@ def test_refunding_the_rest_ends_access(app, client, admin_client, shop, course)
     order = only_order(app)
     admin_client.post(
         f"/admin/orders/{order.id}/refund",
-        data={**refund_form(admin_client, order.id, "20", "part"), "confirmed": "yes"},
+        data={**refund_form(admin_client, order.id, "20", "part"), "step": "refund"},
     )
     admin_client.post(
         f"/admin/orders/{order.id}/refund",
-        data={**refund_form(admin_client, order.id, "", "the rest"), "confirmed": "yes"},
+        data={**refund_form(admin_client, order.id, "", "the rest"), "step": "refund"},
     )
     assert "refunded" in page_text(admin_client.get("/admin/orders?status=refunded"))
     assert client.get(lesson_url(course)).status_code == 403
@@ -88,7 +88,7 @@ def test_a_refund_of_more_than_remains_is_refused_and_changes_nothing(
 ):
     buy(app, client, shop, course)
     order = only_order(app)
-    form = {**refund_form(admin_client, order.id, "50", "too much"), "confirmed": "yes"}
+    form = {**refund_form(admin_client, order.id, "50", "too much"), "step": "refund"}
     response = admin_client.post(f"/admin/orders/{order.id}/refund", data=form, follow_redirects=True)
     assert "can still be refunded" in page_text(response)
     assert shop.events("refund.created") == []
@@ -102,7 +102,7 @@ def test_the_dashboard_and_csv_show_the_sales_to_the_cent(app, client, admin_cli
     )
     admin_client.post(
         f"/admin/orders/{order_id}/refund",
-        data={**refund_form(admin_client, order_id, "9.99", "partial"), "confirmed": "yes"},
+        data={**refund_form(admin_client, order_id, "9.99", "partial"), "step": "refund"},
     )
     page = page_text(admin_client.get("/admin/?period=today"))
     fee = stripe_fee(4900)
