@@ -94,9 +94,10 @@ def test_a_database_failure_mid_webhook_is_5xx_writes_nothing_and_the_retry_appl
     retried = shop.deliver(completed)
     assert retried.status_code == 200 and retried.get_json()["outcome"] == "applied"
     assert only_order(app).access is AccessState.ACTIVE
+    # One event, one entitlement, and two ledger lines: the charge and Stripe's fee on it.
     assert (count_rows(app, StripeEvent), count_rows(app, LedgerEntry), count_rows(app, Entitlement)) == (
         1,
-        1,
+        2,
         1,
     )
 

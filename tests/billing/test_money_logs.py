@@ -25,7 +25,7 @@ def test_webhooks_refunds_and_access_changes_are_logged(app, auth, runner, shop,
     events = shop.events()
     shop.deliver_all()
     order = only_order(app)
-    assert runner.invoke(args=["orders", "refund", str(order.id)]).exit_code == 0
+    assert runner.invoke(args=["orders", "refund", str(order.id), "--yes"]).exit_code == 0
 
     lines = money_lines()
     webhooks = [(line["event_id"], line["outcome"]) for line in lines if line["message"] == "webhook"]
