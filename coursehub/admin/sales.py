@@ -52,7 +52,8 @@ class Figures:
 
     @property
     def average_order(self) -> int:
-        return round(self.charged / self.orders) if self.orders else 0
+        """Rounded half up to the minor unit, in integers (no float ever touches money)."""
+        return (2 * self.charged + self.orders) // (2 * self.orders) if self.orders else 0
 
 
 @dataclass

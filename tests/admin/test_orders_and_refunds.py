@@ -66,6 +66,9 @@ def test_a_partial_refund_is_confirmed_then_made_once_and_audited(app, client, a
     with app.app_context():
         kinds = [e.kind for e in db.session.scalars(select(LedgerEntry).order_by(LedgerEntry.id))]
     assert kinds == [LedgerKind.CHARGE, LedgerKind.FEE, LedgerKind.REFUND]
+    timeline = admin_client.get(f"/admin/orders/{order.id}").get_data(as_text=True)
+    timeline = timeline[timeline.index('id="events"') :]
+    assert timeline.index("checkout.session.completed") < timeline.index("charge.refunded")
 
 
 def test_refunding_the_rest_ends_access(app, client, admin_client, shop, course):
