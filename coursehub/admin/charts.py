@@ -76,11 +76,15 @@ def refund_rate(bucket: Bucket, currency: str) -> float | None:
 
 
 def sales_per_product_chart(products: list[ProductFigures]) -> bytes:
-    chart = pygal.HorizontalBar(**_config("Sales per course and bundle"), print_values=True)
-    for product in products:
-        chart.add(
-            f"{product.title} ({product.currency.upper()})",
-            [float(to_major(product.charged, product.currency))],
-            formatter=lambda value, c=product.currency: format_price(round(value * 100), c),
-        )
+    """One bar per product, named on its axis (not by a colour in a legend), its amount printed on it."""
+    chart = pygal.HorizontalBar(
+        **{**_config("Sales per course and bundle"), "truncate_label": -1, "show_legend": False},
+        print_values=True,
+    )
+    chart.x_labels = [f"{product.title} ({product.currency.upper()})" for product in products]
+    chart.add(
+        "Charged",
+        [float(to_major(product.charged, product.currency)) for product in products],
+        formatter=lambda value: f"{value:,.2f}",
+    )
     return _svg(chart)
