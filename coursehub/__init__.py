@@ -96,7 +96,6 @@ def register_blueprints(app: Flask) -> None:
     from coursehub.learning import media as _learning_media  # noqa: F401
     from coursehub.learning import quiz_views as _learning_quiz_views  # noqa: F401
     from coursehub.learning import views as _learning_views  # noqa: F401
-    from coursehub.learning.access_log import register_access_log
     from coursehub.learning.offer_slot import set_offer_provider
     from coursehub.mail import register_mail
     from coursehub.quizzes import bp as quizzes_bp
@@ -110,7 +109,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     register_stripe(app)
     register_mail(app)
-    register_access_log()
     set_offer_provider(app, call_to_action)
 
 

@@ -1,45 +1,37 @@
-"""A log line for every change of access, whichever code made it (purchase, refund, dispute, grant, revoke).
+"""A log line for every change of access: an entitlement's status moving, a hold placed or lifted.
 
-It watches entitlement rows as they are flushed, so a new path that changes access is logged without
-remembering to log: the row is the access, and its status is what changed.
+Access is written in three places only (``upsert_entitlement``, ``grant_access`` lifting a hold and
+``revoke_access`` placing one, all in ``enrollment.py``), and each calls :func:`log_access_change`.
 """
 
 from __future__ import annotations
 
 import logging
 
-from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
-
-from coursehub.learning.models import Entitlement, EntitlementStatus
-
 log = logging.getLogger("coursehub.access")
 
 
-def _log_entitlement_changes(session: Session, _flush_context) -> None:
-    for row in [*session.new, *session.dirty]:
-        if not isinstance(row, Entitlement):
-            continue
-        history = inspect(row).attrs.status.history
-        if not history.added:
-            continue
-        before = history.deleted[0] if history.deleted else None
-        if before is None and row.status is not EntitlementStatus.ACTIVE:
-            continue  # a row born without access (a placeholder before a grant) changes nothing yet
-        log.info(
-            "access change",
-            extra={
-                "user_id": row.user_id,
-                "course_id": row.course_id,
-                "source": str(row.source),
-                "from_status": str(before) if before is not None else None,
-                "to_status": str(row.status),
-                "order_id": row.order_id,
-                "reason": row.reason,
-            },
-        )
-
-
-def register_access_log() -> None:
-    if not event.contains(Session, "after_flush", _log_entitlement_changes):
-        event.listen(Session, "after_flush", _log_entitlement_changes)
+def log_access_change(
+    user_id: int,
+    course_id: int,
+    source: str,
+    from_status: str | None,
+    to_status: str,
+    order_id: int | None = None,
+    reason: str = "",
+) -> None:
+    """Log one change; a row born without access, or a status that did not move, is not a change."""
+    if from_status == to_status or (from_status is None and to_status != "active"):
+        return
+    log.info(
+        "access change",
+        extra={
+            "user_id": user_id,
+            "course_id": course_id,
+            "source": source,
+            "from_status": from_status,
+            "to_status": to_status,
+            "order_id": order_id,
+            "reason": reason,
+        },
+    )

@@ -17,6 +17,7 @@ from coursehub.content.models import Course
 from coursehub.core.audit import record_audit
 from coursehub.core.db_types import utcnow
 from coursehub.core.extensions import db
+from coursehub.learning.access_log import log_access_change
 from coursehub.learning.models import (
     AccessHold,
     Enrollment,
@@ -56,6 +57,14 @@ def upsert_entitlement(
     ``status_changed_at`` moves only when the status does, so it says when access last changed.
     """
     now = utcnow()
+    key = (
+        (Entitlement.order_id == order_id)
+        if order_id is not None
+        else (
+            (Entitlement.user_id == user_id) & (Entitlement.source == source) & Entitlement.order_id.is_(None)
+        )
+    )
+    before = db.session.scalar(select(Entitlement.status).where(key, Entitlement.course_id == course_id))
     statement = _insert(Entitlement).values(
         user_id=user_id,
         course_id=course_id,
@@ -85,6 +94,7 @@ def upsert_entitlement(
             set_=changes,
         )
     db.session.execute(statement)
+    log_access_change(user_id, course_id, str(source), before and str(before), str(status), order_id, reason)
     if status is EntitlementStatus.ACTIVE:
         enroll(user_id, course_id, now)
     db.session.flush()
@@ -111,14 +121,17 @@ def grant_access(user, course: Course, reason: str, actor: str) -> None:
     """
     _check_reason(reason, "grant")
     now = utcnow()
-    db.session.execute(
+    lifted = db.session.execute(
         update(AccessHold)
         .where(
             AccessHold.user_id == user.id, AccessHold.course_id == course.id, AccessHold.lifted_at.is_(None)
         )
         .values(lifted_at=now, lifted_by=actor[:255])
+        .returning(AccessHold.id)
         .execution_options(synchronize_session=False)
-    )
+    ).first()
+    if lifted is not None:
+        log_access_change(user.id, course.id, "hold", "held", "lifted", reason=reason)
     upsert_entitlement(
         user.id, course.id, EntitlementSource.GRANT, EntitlementStatus.ACTIVE, reason, actor=actor
     )
@@ -156,6 +169,8 @@ def revoke_access(user, course: Course, reason: str, actor: str) -> bool:
             index_elements=["user_id", "course_id"], index_where=AccessHold.__table__.c.lifted_at.is_(None)
         ).returning(AccessHold.__table__.c.id)
     ).scalar_one_or_none()  # no row back when a hold already stood (rowcount is not reliable here)
+    if created is not None:
+        log_access_change(user.id, course.id, "hold", "lifted", "held", reason=reason)
     details = {"course": course.slug, "new_hold": created is not None}
     record_audit(actor, "access.revoke", ("user", user.id), reason, details)
     return created is not None
