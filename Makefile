@@ -39,6 +39,7 @@ run: $(VENV)/.installed-app instance/secret_key instance/webhook_secret
 	@$(FLASK) courses import --publish
 	@echo "Demo accounts (demo only, never in production):"
 	@$(FLASK) demo seed
+	@$(FLASK) demo sales
 	@$(FLASK) demo serve --port 5000
 
 ## test: ruff, then the whole suite on SQLite, then on PostgreSQL when one is there

@@ -76,6 +76,12 @@ def register_blueprints(app: Flask) -> None:
     from coursehub.accounts import preference_views as _accounts_preferences  # noqa: F401
     from coursehub.accounts import session_views as _accounts_session_views  # noqa: F401
     from coursehub.accounts import views as _accounts_views  # noqa: F401
+    from coursehub.admin import audit_views as _admin_audit_views  # noqa: F401
+    from coursehub.admin import bp as admin_bp
+    from coursehub.admin import export_views as _admin_export_views  # noqa: F401
+    from coursehub.admin import learner_views as _admin_learner_views  # noqa: F401
+    from coursehub.admin import order_views as _admin_order_views  # noqa: F401
+    from coursehub.admin import views as _admin_views  # noqa: F401
     from coursehub.authoring import bp as authoring_bp
     from coursehub.authoring import creation_views as _authoring_creation  # noqa: F401
     from coursehub.authoring import lesson_views as _authoring_lessons  # noqa: F401
@@ -115,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(billing_bp)
     app.register_blueprint(authoring_bp)
     app.register_blueprint(practice_bp)
+    app.register_blueprint(admin_bp)
     register_stripe(app)
     register_mail(app)
     set_offer_provider(app, call_to_action)

@@ -5,6 +5,7 @@ from coursehub.accounts.models import User
 from coursehub.billing.models import LedgerEntry, Order, Product, RefundRequest, StripeEvent
 from coursehub.content.models import Course, Lesson, Module, Quiz, QuizQuestion
 from coursehub.content.revisions import ContentSync, LessonRevision
+from coursehub.core.audit import AuditEntry
 from coursehub.learning.models import AccessHold, Certificate, Enrollment, Entitlement, LessonProgress
 from coursehub.mail.models import OutboxMessage
 from coursehub.practice.models import (
@@ -20,6 +21,7 @@ from coursehub.quizzes.models import QuizAnswer, QuizAttempt
 
 __all__ = [
     "AccessHold",
+    "AuditEntry",
     "Certificate",
     "Consent",
     "ContentSync",

@@ -122,6 +122,20 @@ ROUTES: dict[str, Kind] = {
     "authoring.upload_captions": Kind.AUTHOR,
     "authoring.upload_video": Kind.AUTHOR,
     "learning.media": Kind.MEDIA,
+    "admin.dashboard": Kind.ADMIN,
+    "admin.chart": Kind.ADMIN,
+    "admin.orders": Kind.ADMIN,
+    "admin.order": Kind.ADMIN,
+    "admin.refund": Kind.ADMIN,
+    "admin.audit": Kind.ADMIN,
+    "admin.orders_export": Kind.ADMIN,
+    "admin.ledger_export": Kind.ADMIN,
+    "admin.learners": Kind.ADMIN,
+    "admin.conversion_page": Kind.ADMIN,
+    "admin.learner": Kind.ADMIN,
+    "admin.change_access": Kind.ADMIN,
+    "admin.resend_learner_verification": Kind.ADMIN,
+    "admin.change_account": Kind.ADMIN,
 }
 
 # The answer to a GET by kind: visitors of private pages are sent to log in ("login").
@@ -156,10 +170,13 @@ EXPECTED_GET: dict[str, dict[str, int | str]] = {
     },
     # The sample kind ("video", for media links) is no export's kind (tests/practice/test_downloads.py).
     "practice.export_kind_csv": {"visitor": "login", **dict.fromkeys(ACTORS[1:], 404)},
+    "practice.chart": {"visitor": "login", **dict.fromkeys(ACTORS[1:], 404)},
     # The finish page of the paid course: for those who may open it.
     "learning.finished": {"visitor": "login", "owner": 200, "other": 403, "author": 200, "admin": 200},
     "billing.success": {"visitor": "login", "owner": 404, "other": 404, "author": 404, "admin": 404},
     "billing.cancelled": {"visitor": "login", "owner": 302, "other": 302, "author": 302, "admin": 302},
+    # The world has no orders: the admin gets "not found", everyone else no further than the door.
+    "admin.order": {"visitor": "login", "owner": 403, "other": 403, "author": 403, "admin": 404},
 }
 # Who may see the paid lesson's sentence, and where; nobody else, on any page.
 SECRET_READERS = {("learning.lesson", actor) for actor in ("owner", "author", "admin")} | {
@@ -183,9 +200,10 @@ SAMPLE_ARGS_FIXED = {
     "module_slug": "module-1",
     "bundle_slug": "no-such-bundle",
     "number": "1",
-    "order_id": "1",
+    "order_id": "1",  # nobody's order: every receipt URL of it is a 404
     "item_id": "1",
-    "name": "pain",  # nobody's order: every receipt URL of it is a 404
+    "name": "net",  # an admin chart's name; no practice chart has it (404)
+    "verb": "grant",
 }
 
 
@@ -216,6 +234,7 @@ def build_world(app) -> World:
         "attempt_id": str(attempt_id),
         "code": code,
         "session_id": "1",
+        "user_id": str(users["owner"].id),
     }
     return World(users, args)
 

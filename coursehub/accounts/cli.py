@@ -6,8 +6,15 @@ import click
 
 from coursehub.accounts.emails import InvalidEmail, normalize_email
 from coursehub.accounts.models import Role
-from coursehub.accounts.services import AccountError, create_user, find_user_by_email, set_role
-from coursehub.core.cli import CommandError, CommandGroup
+from coursehub.accounts.services import (
+    AccountError,
+    create_user,
+    disable_account,
+    enable_account,
+    find_user_by_email,
+    set_role,
+)
+from coursehub.core.cli import CommandError, CommandGroup, shell_actor
 from coursehub.core.extensions import db
 
 users_cli = CommandGroup("users", help="Manage accounts.")
@@ -52,12 +59,46 @@ def create(email: str, role: str, display_name: str | None, password_stdin: bool
 @users_cli.command("set-role")
 @click.argument("email")
 @click.argument("role")
-def set_role_command(email: str, role: str) -> None:
+@click.option("--reason", default="", help="Why (kept in the audit log).")
+def set_role_command(email: str, role: str, reason: str) -> None:
     """Give the account EMAIL the role ROLE."""
     chosen_role = _parse_role(role)
+    user = _existing(email)
+    set_role(user, chosen_role, shell_actor(), reason)
+    db.session.commit()
+    click.echo(f"{user.email} is now {user.role.value}")
+
+
+def _existing(email: str):
     user = find_user_by_email(email)
     if user is None:
         raise CommandError(f"no account uses {email}; create it with `flask users create`")
-    set_role(user, chosen_role)
+    return user
+
+
+@users_cli.command("disable")
+@click.argument("email")
+@click.option("--reason", required=True, help="Why (kept in the audit log).")
+def disable(email: str, reason: str) -> None:
+    """Disable the account EMAIL: it can't log in and its sessions end now."""
+    user = _existing(email)
+    try:
+        disable_account(user, shell_actor(), reason)
+    except AccountError as error:
+        raise CommandError(error.message) from None
     db.session.commit()
-    click.echo(f"{user.email} is now {user.role.value}")
+    click.echo(f"{user.email} is disabled; its sessions have ended")
+
+
+@users_cli.command("enable")
+@click.argument("email")
+@click.option("--reason", required=True, help="Why (kept in the audit log).")
+def enable(email: str, reason: str) -> None:
+    """Let the account EMAIL log in again."""
+    user = _existing(email)
+    try:
+        enable_account(user, shell_actor(), reason)
+    except AccountError as error:
+        raise CommandError(error.message) from None
+    db.session.commit()
+    click.echo(f"{user.email} can log in again")

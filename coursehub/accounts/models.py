@@ -36,6 +36,8 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pending_email: Mapped[str | None] = mapped_column(String(254))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An admin disabled the account: it can't log in and its sessions are over (who and why: the audit log).
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -59,6 +61,10 @@ class User(UserMixin, db.Model):
     @property
     def is_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def is_disabled(self) -> bool:
+        return self.disabled_at is not None
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles

@@ -22,6 +22,7 @@ from coursehub.accounts.passwords import (
     verify_password,
 )
 from coursehub.accounts.sessions import end_all_sessions
+from coursehub.core.audit import record_audit
 from coursehub.core.db_types import utcnow
 from coursehub.core.extensions import db
 from coursehub.core.requests import safe_next
@@ -193,10 +194,15 @@ def authenticate(email: str, password: str) -> User | None:
     """Return the user when the password matches; the time taken is the same for unknown emails.
 
     ``user.first_login`` tells the page to greet a first log-in as one.
+
+    :raise AccountError: the password matched but an admin disabled the account (said only to someone
+        who knows the password, so it reveals nothing to a guesser).
     """
     user = find_user_by_email(email)
     if not verify_password(user.password_hash if user else None, password) or user is None:
         return None
+    if user.is_disabled:
+        raise AccountError("This account has been disabled. Write to the school to ask why.", "password")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.first_login = user.last_login_at is None
@@ -284,6 +290,38 @@ def change_display_name(user: User, display_name: str) -> None:
     db.session.flush()
 
 
-def set_role(user: User, role: Role) -> None:
+def set_role(user: User, role: Role, actor: str, reason: str = "") -> None:
+    """Change the account's role; the change (old and new role) goes into the audit log."""
+    if user.role is role:
+        return
+    record_audit(actor, "user.role", ("user", user.id), reason, {"from": user.role.value, "to": role.value})
     user.role = role
+    db.session.flush()
+
+
+def disable_account(user: User, actor: str, reason: str) -> None:
+    """Shut the account: it can't log in, and every session it has ends now.
+
+    :raise AccountError: without a reason (it goes into the audit log), or for an admin's own account.
+    """
+    if not reason.strip():
+        raise AccountError("Give a reason for disabling the account; it goes into the audit log.", "reason")
+    if actor == user.email:
+        raise AccountError("You can't disable your own account.", "reason")
+    if user.is_disabled:
+        return
+    user.disabled_at = utcnow()
+    end_all_sessions(user)
+    record_audit(actor, "user.disable", ("user", user.id), reason)
+    db.session.flush()
+
+
+def enable_account(user: User, actor: str, reason: str) -> None:
+    """:raise AccountError: without a reason."""
+    if not reason.strip():
+        raise AccountError("Give a reason for enabling the account; it goes into the audit log.", "reason")
+    if not user.is_disabled:
+        return
+    user.disabled_at = None
+    record_audit(actor, "user.enable", ("user", user.id), reason)
     db.session.flush()

@@ -54,6 +54,8 @@ def user_for_token(token: str) -> User | None:
         row.last_seen_at = now
         db.session.flush()
     user = db.session.get(User, row.user_id)
+    if user.is_disabled:  # disabling ends the sessions too; this also covers one started in a race
+        return None
     user.session_token, user.current_session = token, row
     return user
 

@@ -101,7 +101,10 @@ def login():
         return redirect(next_url or url_for("catalog.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.AccountError as error:
+            return _refused_login(form, error, next_url)
         if user is not None:
             _log_in(user, remember=form.remember.data)
             greeting = "Welcome to CourseHub" if user.first_login else "Welcome back"
@@ -110,6 +113,11 @@ def login():
             return redirect(next_url or url_for("catalog.index"))
         form.password.errors.append("That email and password don't match an account.")
     return render_template("accounts/login.html", form=form, next_url=next_url)
+
+
+def _refused_login(form, error: services.AccountError, next_url: str | None):
+    form.password.errors.append(error.message)
+    return render_template("accounts/login.html", form=form, next_url=next_url), 403
 
 
 @bp.post("/logout")

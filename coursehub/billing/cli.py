@@ -26,8 +26,9 @@ SINCE = re.compile(r"(\d+)([dh])")
 @orders_cli.command("refund")
 @click.argument("order_id", type=int)
 @click.option("--amount", default=None, help="How much to refund, e.g. 12.50 (default: all that remains).")
+@click.option("--reason", default="", help="Why (kept in the audit log).")
 @click.option("--yes", is_flag=True, help="Don't ask for confirmation.")
-def refund(order_id: int, amount: str | None, yes: bool) -> None:
+def refund(order_id: int, amount: str | None, reason: str, yes: bool) -> None:
     """Refund order ORDER_ID through Stripe, after showing what remains; a full refund ends its access."""
     order = db.session.get(Order, order_id)
     if order is None:
@@ -49,7 +50,11 @@ def refund(order_id: int, amount: str | None, yes: bool) -> None:
     try:
         # One key per confirmed run: a retry inside this run is one refund; another run is a new decision.
         refund_order(
-            order, cents, request_key=f"cli-{uuid.uuid4()}", requested_by=f"shell:{getpass.getuser()}"
+            order,
+            cents,
+            request_key=f"cli-{uuid.uuid4()}",
+            requested_by=f"shell:{getpass.getuser()}",
+            reason=reason,
         )
     except RefundError as error:
         raise CommandError(str(error)) from None

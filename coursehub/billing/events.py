@@ -55,7 +55,8 @@ def handle_event(event) -> str:
     state = read_stripe(order) if order is not None and order.checkout_session_id else None
     try:
         with db.session.begin_nested():
-            db.session.add(StripeEvent(id=event.id, type=event.type, created=event.created))
+            row = StripeEvent(id=event.id, type=event.type, created=event.created)
+            db.session.add(row)
     except IntegrityError:
         return "duplicate"
     if event.type not in HANDLED:
@@ -63,7 +64,11 @@ def handle_event(event) -> str:
     if state is None:
         log.warning("Stripe event %s (%s) matches no order; acknowledged", event.id, event.type)
         return "no-order"
-    apply_stripe_state(order, state)
+    order = apply_stripe_state(order, state)
+    # Named only now, under the order's row lock: the foreign key's share lock taken before it would
+    # deadlock two deliveries about the same order, each waiting to upgrade to the row lock.
+    row.order_id = order.id
+    db.session.flush()
     return "applied"
 
 

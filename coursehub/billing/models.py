@@ -193,4 +193,6 @@ class StripeEvent(db.Model):
     id: Mapped[str] = mapped_column(String(255), primary_key=True)
     type: Mapped[str] = mapped_column(String(100))
     created: Mapped[int] = mapped_column(BigInteger)
+    # The order it was about (none for unknown types or an event no order matches): the order's timeline.
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -13,6 +13,7 @@ from coursehub.billing.models import LedgerEntry, Order, OrderStatus, RefundRequ
 from coursehub.billing.money import format_price
 from coursehub.billing.stripe_client import stripe_client
 from coursehub.billing.stripe_state import read_stripe
+from coursehub.core.audit import record_audit
 from coursehub.core.extensions import db
 
 log = logging.getLogger("coursehub.billing")
@@ -33,7 +34,9 @@ def refundable_cents(order: Order) -> int:
     return charge.amount - charge.amount_refunded
 
 
-def refund_order(order: Order, amount_cents: int | None, request_key: str, requested_by: str) -> Order:
+def refund_order(
+    order: Order, amount_cents: int | None, request_key: str, requested_by: str, reason: str = ""
+) -> Order:
     """Refund ``amount_cents`` (None: all that remains) of ``order`` and apply the result.
 
     The contract for callers (the CLI, the admin page):
@@ -43,6 +46,7 @@ def refund_order(order: Order, amount_cents: int | None, request_key: str, reque
       answer, so one key refunds at most once. A new decision needs a new key.
     - ``requested_by`` (an admin's email, ``shell:<login>``) is kept on the ``RefundRequest``, which
       shows the refund as requested until the ledger holds its Stripe refund id.
+    - The refund is written to the audit log (who, how much, ``reason``) once, with its request.
     - Stripe is called before anything is written; the caller commits once.
 
     :raise RefundError: nothing to refund, a bad amount, more than remains, a key reused for another
@@ -76,7 +80,7 @@ def refund_order(order: Order, amount_cents: int | None, request_key: str, reque
             params={
                 "payment_intent": order.payment_intent_id,
                 "amount": amount,
-                "metadata": {"order_id": str(order.id), "request_key": request_key},
+                "metadata": {"order_id": str(order.id), "request_key": request_key, "reason": reason[:500]},
             },
             options={"idempotency_key": f"refund-{order.id}-{request_key}"},
         )
@@ -99,6 +103,14 @@ def refund_order(order: Order, amount_cents: int | None, request_key: str, reque
             )
     except IntegrityError:
         pass
+    else:
+        record_audit(
+            requested_by,
+            "order.refund",
+            ("order", order.id),
+            reason,
+            {"amount_cents": refund.amount, "currency": order.currency, "stripe_refund_id": refund.id},
+        )
     return apply_stripe_state(order, state)
 
 

@@ -1,5 +1,7 @@
 """Shared pieces for CourseHub's CLI: bad input exits 2 with one line that says what to fix."""
 
+import getpass
+
 import click
 from flask.cli import AppGroup
 
@@ -25,3 +27,8 @@ class OneLineCommand(click.Command):
 
 class CommandGroup(AppGroup):
     command_class = OneLineCommand
+
+
+def shell_actor() -> str:
+    """Who acts from the shell, as the audit log and the records name them: the operating-system login."""
+    return f"shell:{getpass.getuser()}"

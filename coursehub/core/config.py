@@ -49,20 +49,20 @@ def _parse_bool(raw: str) -> bool:
     raise ValueError("expected true or false")
 
 
+def _parse_timezone(raw: str) -> str:
+    """An IANA zone name such as Europe/Berlin or UTC."""
+    try:
+        ZoneInfo(raw.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("expected an IANA time zone such as Europe/Berlin or UTC") from None
+    return raw.strip()
+
+
 def _parse_database_url(raw: str) -> str:
     """Spell out the psycopg 3 driver, so the URL never depends on SQLAlchemy's default driver."""
     for prefix in ("postgres://", "postgresql://"):
         if raw.startswith(prefix):
             return "postgresql+psycopg://" + raw[len(prefix) :]
-    return raw
-
-
-def _parse_time_zone(raw: str) -> str:
-    """An IANA time zone name such as Europe/London."""
-    try:
-        ZoneInfo(raw)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError("expected an IANA time zone name such as Europe/London") from None
     return raw
 
 
@@ -103,11 +103,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VIDEO_URL_SECRET", None, "COURSEHUB_VIDEO_URL_SECRET"),
     Setting("VIDEO_URL_TTL", 4 * 3600, "COURSEHUB_VIDEO_URL_TTL", int),
     Setting("RATELIMIT_ENABLED", True, "COURSEHUB_RATELIMIT_ENABLED", _parse_bool),
+    # The admin's periods are days there, and learners' practice days until they pick their own zone.
+    Setting("SCHOOL_TIMEZONE", "UTC", "COURSEHUB_SCHOOL_TIMEZONE", _parse_timezone),
     Setting("MAX_CONTENT_LENGTH", 1024 * 1024, "COURSEHUB_MAX_CONTENT_LENGTH", int),
     Setting("MAX_VIDEO_BYTES", 2 * 1024**3, "COURSEHUB_MAX_VIDEO_BYTES", int),
     Setting("AUTHOR_TIMEZONE", "UTC", "COURSEHUB_AUTHOR_TIMEZONE"),
-    # A learner's practice days and journal dates are local days; this zone applies until they pick theirs.
-    Setting("SCHOOL_TIMEZONE", "UTC", "COURSEHUB_SCHOOL_TIMEZONE", _parse_time_zone),
 )
 SETTINGS_BY_KEY = {setting.key: setting for setting in SETTINGS}
 KNOWN_ENV_NAMES = {setting.env for setting in SETTINGS if setting.env}
@@ -198,6 +198,11 @@ def validate(config: Mapping[str, Any], environ: Mapping[str, str]) -> None:
         raise ConfigError(
             f"COURSEHUB_AUTHOR_TIMEZONE={config['AUTHOR_TIMEZONE']!r} is not a time zone (e.g. Europe/London)"
         ) from None
+    try:
+        _parse_timezone(config["SCHOOL_TIMEZONE"])
+    except ValueError as error:
+        zone = config["SCHOOL_TIMEZONE"]
+        raise ConfigError(f"COURSEHUB_SCHOOL_TIMEZONE={zone!r} is not valid: {error}") from None
     if env != "production":
         return
     secret = config["SECRET_KEY"]

@@ -11,6 +11,7 @@ from coursehub.accounts.models import Role
 from coursehub.accounts.services import create_user, find_user_by_email
 from coursehub.core.cli import CommandError, CommandGroup
 from coursehub.core.extensions import db
+from coursehub.demo.sales import DemoSalesError, make_demo_sales
 from coursehub.stripe_fake import FakeStripe
 
 demo_cli = CommandGroup("demo", help="The offline demo.")
@@ -41,6 +42,34 @@ def seed() -> None:
     db.session.commit()
     for email, _name, role in DEMO_ACCOUNTS:
         click.echo(f"  {role.value:<8} {email}  password: {DEMO_PASSWORD}")
+
+
+@demo_cli.command("sales")
+@click.option("--weeks", default=4, show_default=True, type=click.IntRange(1, 26))
+def sales(weeks: int) -> None:
+    """Make a few weeks of sample sales through the local Stripe stand-in, so the admin has figures."""
+    config = current_app.config
+    if config["COURSEHUB_ENV"] == "production":
+        raise CommandError("demo sales are never made in production (COURSEHUB_ENV=production)")
+    if not config["STRIPE_API_BASE"]:
+        raise CommandError(
+            "demo sales go through the local Stripe stand-in: set STRIPE_API_BASE (make run does)"
+        )
+    base = urlsplit(config["STRIPE_API_BASE"])
+    with FakeStripe(
+        api_key=config["STRIPE_SECRET_KEY"],
+        webhook_secret=config["STRIPE_WEBHOOK_SECRET"],
+        host=base.hostname or "",
+        port=base.port or 80,
+        deliver=False,
+        production=False,
+    ):
+        try:
+            made = make_demo_sales(config["BASE_URL"], weeks)
+        except DemoSalesError as error:
+            click.echo(f"  sample sales: skipped, {error}")
+            return
+    click.echo(f"  sample sales: {made} orders over the past {weeks} weeks (buyer1..@example.com)")
 
 
 @demo_cli.command("serve")

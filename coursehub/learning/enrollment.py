@@ -14,6 +14,7 @@ from sqlalchemy import case, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from coursehub.content.models import Course
+from coursehub.core.audit import record_audit
 from coursehub.core.db_types import utcnow
 from coursehub.core.extensions import db
 from coursehub.learning.access_log import log_access_change
@@ -115,7 +116,8 @@ def grant_access(user, course: Course, reason: str, actor: str) -> None:
     """Give access by hand (support, comps): lifts a standing hold and activates the learner's grant row.
 
     The grant is its own source, so it keeps the course open whatever later happens to the learner's
-    orders, until someone revokes by hand. ``actor`` names who granted (an admin's email, or the shell).
+    orders, until someone revokes by hand. ``actor`` names who granted (an admin's email, or the shell);
+    the grant goes into the audit log with the reason.
     """
     _check_reason(reason, "grant")
     now = utcnow()
@@ -133,6 +135,7 @@ def grant_access(user, course: Course, reason: str, actor: str) -> None:
     upsert_entitlement(
         user.id, course.id, EntitlementSource.GRANT, EntitlementStatus.ACTIVE, reason, actor=actor
     )
+    record_audit(actor, "access.grant", ("user", user.id), reason, {"course": course.slug})
 
 
 def revoke_access(user, course: Course, reason: str, actor: str) -> bool:
@@ -168,6 +171,8 @@ def revoke_access(user, course: Course, reason: str, actor: str) -> bool:
     ).scalar_one_or_none()  # no row back when a hold already stood (rowcount is not reliable here)
     if created is not None:
         log_access_change(user.id, course.id, "hold", "lifted", "held", reason=reason)
+    details = {"course": course.slug, "new_hold": created is not None}
+    record_audit(actor, "access.revoke", ("user", user.id), reason, details)
     db.session.flush()
     return created is not None
 
