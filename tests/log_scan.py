@@ -60,7 +60,7 @@ class LogScan(logging.Handler):
             )
         # An address typed into a password box (a test of the password rules) is not a secret: addresses
         # rightly appear in the mail log.
-        # Filler such as "xxxxxxxx" (a too-long-password test) is no secret either: the fuzzer's huge
+        # Filler such as "xxxxxxxxxxxx" (an edge-check test's password) is no secret either: the fuzzer's huge
         # strings in logged paths hold it by chance.
         self.secrets.update(
             value
