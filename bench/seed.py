@@ -161,6 +161,7 @@ def _order(order_id: int, user_id: int, product: ProductInfo, rng: random.Random
     return (
         order_id, user_id, product.id, status, access, product.price_cents, "usd", amount if paid else None,
         refunded, *ids, None, dispute, "", created, created + timedelta(minutes=2) if paid else None, created,
+        0, 0,
     )  # fmt: skip
 
 
@@ -183,6 +184,8 @@ ORDER_COLUMNS = (
     "created_at",
     "paid_at",
     "updated_at",
+    "discount_cents",
+    "tax_cents",
 )
 
 
@@ -245,7 +248,7 @@ def user_rows(scale: Scale) -> Iterator[tuple]:
     learner_hash, admin_hash = hash_password(BENCH_LEARNER[1]), hash_password(BENCH_ADMIN[1])
     for user_id in range(1, scale.learners + 1):
         joined = NOW - timedelta(days=800 - user_id % 700)
-        yield (user_id, f"learner{user_id}@example.com", f"Learner {user_id}", "learner", learner_hash, 1,
+        yield (user_id, f"learner{user_id}@example.com", f"Learner {user_id}", "learner", learner_hash,
                joined, None, None, joined, joined)  # fmt: skip
     yield (
         scale.learners + 1,
@@ -253,7 +256,6 @@ def user_rows(scale: Scale) -> Iterator[tuple]:
         "Bench Admin",
         "admin",
         admin_hash,
-        1,
         NOW,
         None,
         None,
@@ -268,7 +270,6 @@ USER_COLUMNS = (
     "display_name",
     "role",
     "password_hash",
-    "session_version",
     "email_verified_at",
     "pending_email",
     "last_login_at",
@@ -306,7 +307,18 @@ def entitlement_rows(plans: list[LearnerPlan]) -> Iterator[tuple]:
     for plan in plans:
         for (course_id, source), (status, order_id) in plan.entitlements.items():
             entitlement_id += 1
-            yield (entitlement_id, plan.user_id, course_id, source, status, order_id, source, NOW, NOW)
+            yield (
+                entitlement_id,
+                plan.user_id,
+                course_id,
+                source,
+                status,
+                order_id,
+                source,
+                "bench",
+                NOW,
+                NOW,
+            )
 
 
 def progress_and_enrollment_rows(plans: list[LearnerPlan], catalog: Catalog) -> tuple[Iterator, Iterator]:
@@ -392,6 +404,7 @@ TABLES = {
         "status",
         "order_id",
         "reason",
+        "actor",
         "created_at",
         "status_changed_at",
     ),

@@ -38,11 +38,11 @@ LEARNERS = 4_000
 ORDERS = 30_000
 
 FILL = (
-    """INSERT INTO users (email, display_name, role, password_hash, session_version, created_at, updated_at)
-       SELECT 'bulk' || g || '@example.com', 'Bulk ' || g, 'learner', 'x', 1, now(), now()
+    """INSERT INTO users (email, display_name, role, password_hash, created_at, updated_at)
+       SELECT 'bulk' || g || '@example.com', 'Bulk ' || g, 'learner', 'x', now(), now()
        FROM generate_series(1, :learners) g""",
-    """INSERT INTO entitlements (user_id, course_id, source, status, reason, created_at, status_changed_at)
-       SELECT id, :course, 'purchase', 'active', 'bulk', now(), now() FROM users WHERE email LIKE 'bulk%'""",
+    """INSERT INTO entitlements (user_id, course_id, source, status, reason, actor, created_at, status_changed_at)
+       SELECT id, :course, 'grant', 'active', 'bulk', 'bulk', now(), now() FROM users WHERE email LIKE 'bulk%'""",
     """INSERT INTO enrollments (user_id, course_id, enrolled_at, last_activity_at)
        SELECT id, :course, now(), now() FROM users WHERE email LIKE 'bulk%'""",
     """INSERT INTO lesson_progress (user_id, lesson_id, position_seconds, furthest_seconds, reported_at_ms,
@@ -53,10 +53,10 @@ FILL = (
                                   passed)
        SELECT id, :quiz, 1, '[]', now(), now(), 100, true FROM users WHERE email LIKE 'bulk%'""",
     """INSERT INTO orders (user_id, product_id, status, access, list_price_cents, currency, amount_paid_cents,
-                           refunded_cents, checkout_session_id, payment_intent_id, note, created_at, paid_at,
-                           updated_at)
+                           refunded_cents, discount_cents, tax_cents, checkout_session_id, payment_intent_id,
+                           note, created_at, paid_at, updated_at)
        SELECT (SELECT min(id) FROM users WHERE email LIKE 'bulk%') + g % :learners, :product, 'paid',
-              'active', 4900, 'usd', 4900, 0, 'cs_bulk_' || g, 'pi_bulk_' || g, '',
+              'active', 4900, 'usd', 4900, 0, 0, 0, 'cs_bulk_' || g, 'pi_bulk_' || g, '',
               now() - g * interval '20 minutes', now() - g * interval '20 minutes', now()
        FROM generate_series(1, :orders) g""",
     """INSERT INTO ledger_entries (order_id, kind, amount_cents, currency, stripe_ref, created_at)
