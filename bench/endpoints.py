@@ -70,7 +70,7 @@ class Report:
 
 
 REPORTS = (
-    Report("admin_sales_year", "admin sales dashboard, a year of all orders", "/admin/sales?period=year"),
+    Report("admin_sales_year", "admin sales dashboard, a year of all orders", "/admin/?period=year"),
 )
 
 
