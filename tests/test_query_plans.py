@@ -41,8 +41,10 @@ FILL = (
     """INSERT INTO users (email, display_name, role, password_hash, created_at, updated_at)
        SELECT 'bulk' || g || '@example.com', 'Bulk ' || g, 'learner', 'x', now(), now()
        FROM generate_series(1, :learners) g""",
-    """INSERT INTO entitlements (user_id, course_id, source, status, reason, actor, created_at, status_changed_at)
-       SELECT id, :course, 'grant', 'active', 'bulk', 'bulk', now(), now() FROM users WHERE email LIKE 'bulk%'""",
+    """INSERT INTO entitlements (user_id, course_id, source, status, reason, actor, created_at,
+                                 status_changed_at)
+       SELECT id, :course, 'grant', 'active', 'bulk', 'bulk', now(), now()
+       FROM users WHERE email LIKE 'bulk%'""",
     """INSERT INTO enrollments (user_id, course_id, enrolled_at, last_activity_at)
        SELECT id, :course, now(), now() FROM users WHERE email LIKE 'bulk%'""",
     """INSERT INTO lesson_progress (user_id, lesson_id, position_seconds, furthest_seconds, reported_at_ms,
