@@ -69,9 +69,7 @@ class Report:
     max_ratio_to_sql: float = 2.0
 
 
-REPORTS = (
-    Report("admin_sales_year", "admin sales dashboard, a year of all orders", "/admin/?period=year"),
-)
+REPORTS = (Report("admin_sales_year", "admin sales dashboard, a year of all orders", "/admin/?period=year"),)
 
 
 @dataclass(frozen=True)
