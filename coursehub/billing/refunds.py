@@ -101,8 +101,8 @@ def refund_order(
                     requested_by=requested_by[:255],
                 )
             )
-    except IntegrityError:
-        pass
+    except IntegrityError:  # the twin recorded the request and its audit entry; this call adds nothing
+        log.info("refund request already recorded", extra={"order_id": order.id})
     else:
         record_audit(
             requested_by,
