@@ -44,18 +44,22 @@ def user_for_token(token: str) -> User | None:
     """The user of a live session, with that session attached; None when it ended, idled out or never was."""
     if not token or len(token) > 100:
         return None
-    row = db.session.scalar(
-        select(UserSession).where(UserSession.token_hash == _hash(token), UserSession.ended_at.is_(None))
-    )
+    # One statement for both: every signed-in request pays for it.
+    found = db.session.execute(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == _hash(token), UserSession.ended_at.is_(None))
+    ).first()
     now = utcnow()
-    if row is None or now - row.last_seen_at > IDLE_LIMIT:
+    if found is None or now - found.UserSession.last_seen_at > IDLE_LIMIT:
         return None
-    if now - row.last_seen_at > TOUCH_EVERY:
-        row.last_seen_at = now
-        db.session.flush()
-    user = db.session.get(User, row.user_id)
+    row, user = found
     if user.is_disabled:  # disabling ends the sessions too; this also covers one started in a race
         return None
+    if now - row.last_seen_at > TOUCH_EVERY:
+        # Committed now, before the request's own work: most pages write nothing and commit nothing.
+        row.last_seen_at = now
+        db.session.commit()
     user.session_token, user.current_session = token, row
     return user
 

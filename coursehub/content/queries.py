@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, joinedload
 
 from coursehub.content.models import Course, Lesson, Module
 from coursehub.core.db_types import utcnow
@@ -58,18 +58,60 @@ def course_by_slug(slug: str, now: datetime | None = None, include_drafts: bool 
     return db.session.scalar(query.where(Course.slug == slug))
 
 
+def _outline_options():
+    """Modules with their current lessons (without bodies) and quiz, joined into the one statement."""
+    # Archived lessons stay in the database for learners' progress, but not in the syllabus.
+    return (
+        joinedload(Module.lessons.and_(Lesson.archived_at.is_(None))).options(
+            defer(Lesson.body_markdown), defer(Lesson.body_html)
+        ),
+        joinedload(Module.quiz),
+    )
+
+
 def syllabus(course: Course, now: datetime | None = None, include_drafts: bool = False) -> list[Module]:
-    """The course's published modules (every current one for staff), with their current lessons, in order."""
+    """The course's published modules (every current one for staff), with their current lessons, in order.
+
+    One statement, without the lessons' bodies: outlines, paths and progress need titles and order; only
+    the lesson page shows a body, and it loads its own lesson whole (``lesson_with_course``).
+    """
     now = now or utcnow()
     shown = (Module.archived_at.is_(None),) if include_drafts else published_modules_clause(now)
-    # Archived lessons stay in the database for learners' progress, but not in the syllabus.
     return list(
         db.session.scalars(
             select(Module)
             .where(Module.course_id == course.id, *shown)
             .order_by(Module.position)
-            .options(
-                selectinload(Module.lessons.and_(Lesson.archived_at.is_(None))), selectinload(Module.quiz)
-            )
-        )
+            .options(*_outline_options())
+        ).unique()
     )
+
+
+def syllabi(course_ids: list[int], now: datetime | None = None) -> dict[int, list[Module]]:
+    """``syllabus`` for several courses in one statement (the dashboard's), keyed by course id."""
+    modules = db.session.scalars(
+        select(Module)
+        .where(Module.course_id.in_(course_ids), *published_modules_clause(now or utcnow()))
+        .order_by(Module.course_id, Module.position)
+        .options(*_outline_options())
+    ).unique()
+    by_course: dict[int, list[Module]] = {course_id: [] for course_id in course_ids}
+    for module in modules:
+        by_course[module.course_id].append(module)
+    return by_course
+
+
+def lesson_with_course(
+    course_slug: str, lesson_slug: str, now: datetime | None = None, include_drafts: bool = False
+) -> tuple[Course, Lesson] | None:
+    """A current lesson of a visible course (any course not archived, for staff), found in one statement.
+
+    Whether its module is shown is the syllabus's and the access rule's question, not this one's.
+    """
+    courses = select(Course).where(Course.archived_at.is_(None)) if include_drafts else visible_courses(now)
+    found = db.session.execute(
+        courses.add_columns(Lesson)
+        .join(Lesson, Lesson.course_id == Course.id)
+        .where(Course.slug == course_slug, Lesson.slug == lesson_slug, Lesson.archived_at.is_(None))
+    ).first()
+    return (found[0], found[1]) if found is not None else None

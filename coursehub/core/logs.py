@@ -17,6 +17,7 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, Response, g, has_request_context, request
+from sqlalchemy import inspect
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _WELL_FORMED_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
@@ -124,6 +125,8 @@ def _log_request(response: Response) -> Response:
         _start_request()
     response.headers[REQUEST_ID_HEADER] = g.request_id
     user = g.get("_login_user")  # only what Flask-Login already loaded: logging must not query
+    # A commit expires the user; its identity key still holds the id without a reload.
+    state = inspect(user, raiseerr=False) if user is not None else None
     request_log.info(
         "request",
         extra={
@@ -131,7 +134,7 @@ def _log_request(response: Response) -> Response:
             "path": loggable_path(),
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - g.request_started) * 1000, 1),
-            "user_id": getattr(user, "id", None),
+            "user_id": state.identity[0] if state is not None and state.identity else None,
         },
     )
     return response

@@ -106,14 +106,44 @@ class CourseAccess:
     @property
     def opens_course(self) -> bool:
         if self._opens_course is None:
-            self._opens_course = can_open_course(self.user, self.course)
+            self._look_up()
         return self._opens_course
 
     @property
     def enrollment(self) -> Enrollment | None:
         if self._enrollment is False:
-            self._enrollment = find_enrollment(self.user, self.course)
+            self._look_up()
         return self._enrollment
+
+    def _look_up(self) -> None:
+        """The enrollment and, for a paid course, the entitlement, in one statement: a lesson view and a
+        heartbeat need both. A learner not enrolled yet (a first visit) costs a second statement."""
+        authenticated = bool(getattr(self.user, "is_authenticated", False))
+        if not authenticated or self.staff or self.course.is_free:
+            self._opens_course = can_open_course(self.user, self.course)
+            if self._enrollment is False:
+                self._enrollment = find_enrollment(self.user, self.course)
+            return
+        entitled = (
+            select(Entitlement.id)
+            .where(
+                Entitlement.user_id == self.user.id,
+                Entitlement.course_id == self.course.id,
+                Entitlement.status == EntitlementStatus.ACTIVE,
+                _no_standing_hold(),
+            )
+            .exists()
+        )
+        found = db.session.execute(
+            select(Enrollment, entitled).where(
+                Enrollment.user_id == self.user.id, Enrollment.course_id == self.course.id
+            )
+        ).first()
+        if found is None:
+            self._enrollment = None
+            self._opens_course = has_active_entitlement(self.user, self.course)
+        else:
+            self._enrollment, self._opens_course = found[0], bool(found[1])
 
     def opens_at(self, module: Module) -> datetime | None:
         """When a drip module opens for this learner; None when it is open (or can't be dated yet)."""

@@ -4,13 +4,15 @@ import math
 
 from flask import request
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import defer, joinedload
 
 from coursehub.content.models import Lesson
 from coursehub.core.edge import accepts_json
 from coursehub.core.errors import json_error
 from coursehub.core.extensions import db
 from coursehub.learning import bp
-from coursehub.learning.access import can_view_lesson
+from coursehub.learning.access import CourseAccess
 from coursehub.learning.completion import finish_if_complete
 from coursehub.learning.progress import ProgressError, check_position, record_heartbeat
 
@@ -39,8 +41,19 @@ def _number(value):
 @accepts_json
 @login_required
 def report_progress(lesson_id: int):
-    lesson = db.session.get(Lesson, lesson_id)
-    if lesson is None or not can_view_lesson(current_user, lesson):
+    lesson = db.session.scalar(
+        select(Lesson)
+        .where(Lesson.id == lesson_id)
+        # The access rule reads the course and the module; a report never needs the lesson's text.
+        .options(
+            joinedload(Lesson.course),
+            joinedload(Lesson.module),
+            defer(Lesson.body_markdown),
+            defer(Lesson.body_html),
+        )
+    )
+    access = CourseAccess(current_user, lesson.course) if lesson is not None else None
+    if access is None or not access.can_view(lesson):
         return json_error(403, "forbidden", "You can't record progress on this lesson.")
     report = _report()
     try:
@@ -50,7 +63,9 @@ def report_progress(lesson_id: int):
     reported_at = _client_ms(_number(report.get("reported_at")))
     if reported_at is None:
         return json_error(400, "invalid_reported_at", "reported_at must be the client's time in milliseconds")
-    just_completed = record_heartbeat(current_user, lesson, position, reported_at)
+    just_completed = record_heartbeat(
+        current_user, lesson, position, reported_at, enrollment=access.enrollment
+    )
     certificate = finish_if_complete(current_user, lesson.course) if just_completed else None
     db.session.commit()
     return {"ok": True, "just_completed": just_completed, "certificate_issued": certificate is not None}

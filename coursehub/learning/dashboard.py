@@ -6,15 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import joinedload
 
-from coursehub.content.models import Course, Lesson, Module, Quiz
-from coursehub.content.queries import published_modules_clause
-from coursehub.core.db_types import utcnow
+from coursehub.content.models import Course
+from coursehub.content.queries import syllabi
 from coursehub.core.extensions import db
 from coursehub.learning.access import open_course_ids
 from coursehub.learning.models import Certificate, Enrollment
-from coursehub.learning.path import LESSON, CoursePath, PathItem, Section, build_path
+from coursehub.learning.path import LESSON, CoursePath, PathItem, build_path
 from coursehub.learning.progress import CourseProgress, progress_for
 from coursehub.quizzes.services import passed_quiz_ids
 
@@ -44,28 +43,18 @@ def dashboard_for(user) -> list[DashboardRow]:
     course_ids = [enrollment.course_id for enrollment in enrollments]
     if not course_ids:
         return []
-    now = utcnow()
-    lessons = list(
-        db.session.scalars(
-            select(Lesson)
-            .join(Module, Lesson.module_id == Module.id)
-            .where(
-                Lesson.course_id.in_(course_ids), Lesson.archived_at.is_(None), *published_modules_clause(now)
-            )
-            .order_by(Lesson.course_id, Module.position, Lesson.position)
-            .options(contains_eager(Lesson.module))
-        )
-    )
-    quizzes = list(
-        db.session.scalars(
-            select(Quiz)
-            .join(Module, Quiz.module_id == Module.id)
-            .where(
-                Module.course_id.in_(course_ids), Quiz.archived_at.is_(None), *published_modules_clause(now)
-            )
-            .options(contains_eager(Quiz.module))
-        )
-    )
+    outlines = syllabi(course_ids)
+    sections = {
+        course_id: [(module, list(module.lessons), module.quiz) for module in modules]
+        for course_id, modules in outlines.items()
+    }
+    lessons = [lesson for modules in outlines.values() for module in modules for lesson in module.lessons]
+    quizzes = [
+        module.quiz
+        for modules in outlines.values()
+        for module in modules
+        if module.quiz is not None and module.quiz.archived_at is None
+    ]
     progress = progress_for(user, [lesson.id for lesson in lessons])
     passed = passed_quiz_ids(user, [quiz.id for quiz in quizzes])
     certificates = {
@@ -77,9 +66,7 @@ def dashboard_for(user) -> list[DashboardRow]:
     open_ids = open_course_ids(user, [enrollment.course for enrollment in enrollments])
     rows = []
     for enrollment in enrollments:
-        path = build_path(
-            enrollment.course, _sections(enrollment.course_id, lessons, quizzes), progress, passed
-        )
+        path = build_path(enrollment.course, sections[enrollment.course_id], progress, passed)
         rows.append(
             _row(
                 enrollment,
@@ -90,20 +77,6 @@ def dashboard_for(user) -> list[DashboardRow]:
             )
         )
     return rows
-
-
-def _sections(course_id: int, lessons: list[Lesson], quizzes: list[Quiz]) -> list[Section]:
-    """The course's modules in order, each with its lessons and quiz, from the rows loaded for all courses."""
-    modules: dict[int, Module] = {}
-    by_module: dict[int, list[Lesson]] = {}
-    for lesson in lessons:
-        if lesson.course_id == course_id:
-            modules[lesson.module_id] = lesson.module
-            by_module.setdefault(lesson.module_id, []).append(lesson)
-    quiz_of = {quiz.module_id: quiz for quiz in quizzes if quiz.module.course_id == course_id}
-    modules.update({quiz.module_id: quiz.module for quiz in quiz_of.values()})
-    ordered = sorted(modules.values(), key=lambda module: module.position)
-    return [(module, by_module.get(module.id, []), quiz_of.get(module.id)) for module in ordered]
 
 
 def _row(enrollment: Enrollment, path: CoursePath, progress, certificate, has_access: bool) -> DashboardRow:

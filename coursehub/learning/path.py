@@ -7,13 +7,14 @@ Quizzes count towards completion and the certificate, so they sit on the path li
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import url_for
 
 from coursehub.content.models import Course, Lesson, Module, Quiz
 from coursehub.learning.access import CourseAccess
+from coursehub.learning.models import LessonProgress
 from coursehub.learning.progress import CourseProgress, progress_for
 from coursehub.quizzes.services import passed_quiz_ids
 
@@ -40,6 +41,7 @@ class PathItem:
 class CoursePath:
     course: Course
     items: list[PathItem]
+    lesson_progress: dict[int, LessonProgress] = field(default_factory=dict)  # the rows it was built from
 
     def index_of(self, kind: str, item_id: int) -> int | None:
         return next(
@@ -115,7 +117,7 @@ def build_path(
             state, opens_at = _quiz_state(module, quiz, passed, access)
             url = url_for("quizzes.quiz", course_slug=course.slug, module_slug=module.slug)
             items.append(PathItem(QUIZ, quiz.id, quiz.title, url, module, state, opens_at))
-    return CoursePath(course, items)
+    return CoursePath(course, items, rows)
 
 
 def course_path(user, course: Course, modules: list[Module], access: CourseAccess) -> CoursePath:

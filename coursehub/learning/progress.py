@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -25,6 +25,8 @@ COMPLETE_FRACTION = 0.9
 # anything beyond is a jump ahead, which moves the resume position but is not "watched".
 WATCH_GAP_SECONDS = 31.0
 DURATION_TOLERANCE = 1.0
+# "Last active" is for the dashboard's order and the author's quiet-learner list (days): minutes will do.
+ACTIVITY_RESOLUTION = timedelta(minutes=5)
 
 
 class ProgressError(ValueError):
@@ -54,9 +56,18 @@ def _greatest(a, b):
 
 
 def record_heartbeat(
-    user, lesson: Lesson, position: float, reported_at_ms: int, now: datetime | None = None
+    user,
+    lesson: Lesson,
+    position: float,
+    reported_at_ms: int,
+    now: datetime | None = None,
+    *,
+    enrollment: Enrollment | None = None,
 ) -> bool:
-    """Store one playback report (``position`` already checked). :return: whether it completed the lesson."""
+    """Store one playback report (``position`` already checked). :return: whether it completed the lesson.
+
+    ``enrollment`` is the learner's row as the caller just read it, if it did (see keep_enrollment_current).
+    """
     now = now or utcnow()
     threshold = COMPLETE_FRACTION * lesson.duration_seconds
     first_furthest = position if position <= WATCH_GAP_SECONDS else 0.0
@@ -90,7 +101,7 @@ def record_heartbeat(
         },
     ).returning(LessonProgress.completed_at)
     completed_at = db.session.execute(statement).scalar_one()
-    touch_enrollment(user, lesson, now)
+    keep_enrollment_current(user, lesson, enrollment, now)
     return completed_at is not None and completed_at == now
 
 
@@ -115,6 +126,24 @@ def set_completed(user, lesson: Lesson, done: bool, now: datetime | None = None)
     )
     touch_enrollment(user, lesson, now)
     return done
+
+
+def keep_enrollment_current(user, lesson: Lesson, enrollment: Enrollment | None, now: datetime) -> bool:
+    """Touch the enrollment unless ``enrollment`` (read in this request) already names this lesson and a
+    recent activity: a page reloaded or a video reporting every 15 s writes at most once per
+    ACTIVITY_RESOLUTION instead of on every request. Without a row read, it always writes.
+
+    :return: whether it wrote.
+    """
+    if (
+        enrollment is not None
+        and enrollment.last_lesson_id == lesson.id
+        and enrollment.last_activity_at is not None
+        and now - enrollment.last_activity_at < ACTIVITY_RESOLUTION
+    ):
+        return False
+    touch_enrollment(user, lesson, now)
+    return True
 
 
 def touch_enrollment(user, lesson: Lesson, now: datetime | None = None) -> None:

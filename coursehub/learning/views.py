@@ -1,10 +1,10 @@
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from coursehub.content.models import Access, Course, Lesson, Module
 from coursehub.content.notices import notice
-from coursehub.content.queries import course_by_slug, syllabus, visible_courses
+from coursehub.content.queries import course_by_slug, lesson_with_course, syllabus, visible_courses
+from coursehub.core.db_types import utcnow
 from coursehub.core.extensions import db
 from coursehub.learning import bp
 from coursehub.learning.access import CourseAccess, is_staff
@@ -16,7 +16,7 @@ from coursehub.learning.enrollment import EnrollmentError, start_free_course
 from coursehub.learning.media import media_url
 from coursehub.learning.offer_slot import offer_for
 from coursehub.learning.path import LESSON, course_path
-from coursehub.learning.progress import progress_for, set_completed, touch_enrollment
+from coursehub.learning.progress import keep_enrollment_current, set_completed
 
 
 def _find_lesson(course_slug: str, lesson_slug: str) -> tuple[Course, Lesson, list[Module]]:
@@ -25,16 +25,12 @@ def _find_lesson(course_slug: str, lesson_slug: str) -> tuple[Course, Lesson, li
     Authors and admins also reach drafts, to preview them as a learner would see them.
     """
     staff = is_staff(current_user)
-    course = course_by_slug(course_slug, include_drafts=staff)
-    if course is None:
+    found = lesson_with_course(course_slug, lesson_slug, include_drafts=staff)
+    if found is None:
         abort(404)
-    lesson = db.session.scalar(
-        select(Lesson).where(
-            Lesson.course_id == course.id, Lesson.slug == lesson_slug, Lesson.archived_at.is_(None)
-        )
-    )
+    course, lesson = found
     modules = syllabus(course, include_drafts=staff)
-    if lesson is None or not any(lesson in module.lessons for module in modules):
+    if not any(lesson in module.lessons for module in modules):
         abort(404)  # a draft or archived module's lessons do not exist for learners
     return course, lesson, modules
 
@@ -64,7 +60,7 @@ def lesson(course_slug: str, lesson_slug: str):
             "learning/locked.html", course=course, lesson=found, offer=offer, opens_at=opens_at
         ), 403
     path = course_path(current_user, course, modules, access)
-    progress = progress_for(current_user, [found.id]).get(found.id)
+    progress = path.lesson_progress.get(found.id)
     # ?t=SECONDS (from a quiz's feedback) starts the video where the answer is taught.
     start_at = request.args.get("t", type=int)
     if start_at is None or not 0 <= start_at <= found.duration_seconds:
@@ -85,10 +81,10 @@ def lesson(course_slug: str, lesson_slug: str):
         safety_notice=notice("safety"),
         next_courses=_where_next(course) if path.last_lesson_id == found.id else [],
     )
-    # After rendering: the commit expires every loaded row, and the page needs none of them again. A
+    # After rendering: a commit expires every loaded row, and the page needs none of them again. A
     # visitor of a free preview is not enrolled: that would start the drip clock and list the course.
-    if access.opens_course and not access.staff:
-        touch_enrollment(current_user, found)
+    recorded = access.opens_course and not access.staff
+    if recorded and keep_enrollment_current(current_user, found, access.enrollment, utcnow()):
         db.session.commit()
     return page
 

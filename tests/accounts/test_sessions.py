@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from coursehub.accounts.models import UserSession
+from coursehub.accounts.sessions import TOUCH_EVERY
 from coursehub.core.extensions import db
 from tests.factories import make_user
 from tests.helpers import AuthActions, page_text
@@ -112,3 +114,19 @@ def test_only_a_hash_of_the_token_is_stored(app, client, auth):
         stored = db.session.scalars(select(UserSession.token_hash)).all()
     assert stored == [hashlib.sha256(token.encode()).hexdigest()]
     assert token not in stored
+
+
+def test_reading_pages_keeps_the_session_last_seen_although_they_write_nothing(app, client, auth):
+    user = make_user(app)
+    auth.login(user.email, user.password)
+    with app.app_context():
+        row = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
+        row.last_seen_at -= TOUCH_EVERY + timedelta(minutes=1)
+        db.session.commit()
+        stale = row.last_seen_at
+
+    assert client.get("/dashboard").status_code == 200
+
+    with app.app_context():
+        row = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
+        assert row.last_seen_at > stale + TOUCH_EVERY

@@ -223,8 +223,8 @@ def test_the_page_costs_the_same_queries_for_3_and_30_learners(
     assert count_queries.count == EXPECTED_QUERIES
 
 
-# The session, the user, the course, the seven insight queries, and the test's savepoint and its rollback.
-EXPECTED_QUERIES = 12
+# The session with its user, the course, the seven insight queries, and the test's savepoint and its rollback.
+EXPECTED_QUERIES = 11
 
 
 def test_learners_and_visitors_get_nothing(app, client, auth, known_course):
