@@ -46,7 +46,7 @@ run: $(VENV)/.installed-app instance/secret_key instance/webhook_secret
 test: $(VENV)/.installed-test
 	@bash scripts/test.sh
 
-## load: 100 learners and 50 buyers for 60 s on SQLite, then PostgreSQL (LOAD_POSTGRES_URL); loopback only
+## load: 100 learners and 50 buyers (60 s after the last log-in) on SQLite, then PostgreSQL; loopback only
 load: $(VENV)/.installed-test
 	@$(BIN)/pip install --quiet -e ".[load]"
 	@$(BIN)/python -m load.run

@@ -1,7 +1,7 @@
 """The account verbs: sign up, verify, log in, reset, change password or email.
 
 Services flush and never commit: the view or CLI command that calls one commits once, and the mail they
-queue goes out only after that commit.
+queue goes out only after that commit. (``authenticate`` alone may end a read of its own: see there.)
 """
 
 from __future__ import annotations
@@ -195,11 +195,25 @@ def authenticate(email: str, password: str) -> User | None:
 
     ``user.first_login`` tells the page to greet a first log-in as one.
 
+    The password is checked between two reads rather than inside one. On SQLite every transaction holds
+    the database's one write lock (``BEGIN IMMEDIATE``, see ``core/database.py``) and argon2 spends about
+    200 ms of CPU on purpose, so a class logging in at once used to queue every other request of the
+    school behind the hashes, past the busy timeout (503s in ``make load``). When the log-in is the
+    request's first use of the session, that first read is ended before hashing (it wrote nothing); the
+    second read refuses the log-in if the password changed meanwhile.
+
     :raise AccountError: the password matched but an admin disabled the account (said only to someone
         who knows the password, so it reveals nothing to a guesser).
     """
+    first_use = not db.session().in_transaction()
     user = find_user_by_email(email)
-    if not verify_password(user.password_hash if user else None, password) or user is None:
+    password_hash = user.password_hash if user else None
+    if first_use:
+        db.session.rollback()
+    if not verify_password(password_hash, password) or user is None:
+        return None
+    user = find_user_by_email(email)
+    if user is None or user.password_hash != password_hash:
         return None
     if user.is_disabled:
         raise AccountError("This account has been disabled. Write to the school to ask why.", "password")
