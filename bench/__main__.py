@@ -27,7 +27,7 @@ from bench.baselines import time_copy, time_sales_sql
 from bench.browser import Browser
 from bench.driver import LoadResult, Request, driver_name, run_load
 from bench.endpoints import EXPORTS, PAGES, REPORTS, Export, Report, Setup
-from bench.inprocess import InProcess
+from bench.inprocess import SIGNED_IN, InProcess
 from bench.seed import BENCH_ADMIN, BENCH_LEARNER, DUPLICATE_EVENT_ID, Scale, seed
 from bench.servers import (
     GUNICORN_THREADS,
@@ -61,7 +61,20 @@ def parse_args(argv):
     parser.add_argument(
         "--scale", type=float, default=1.0, help="a fraction of the issue's scale, for trying it"
     )
+    keys = [item.key for item in (*PAGES, *REPORTS, *EXPORTS)]
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=keys,
+        metavar="KEY",
+        help=f"measure only this endpoint (repeatable; no memory check): {', '.join(keys)}",
+    )
     return parser.parse_args(argv)
+
+
+def chosen(items: tuple, args) -> tuple:
+    """The endpoints ``--only`` names, or all of them."""
+    return tuple(item for item in items if not args.only or item.key in args.only)
 
 
 # ---- databases ----------------------------------------------------------------------------------------
@@ -194,7 +207,7 @@ def measure_floor(work_dir: Path, args) -> dict:
 
 def measure_pages(server, setup: Setup, floor_rps: float, args, work_dir: Path) -> dict:
     pages = {}
-    for page in PAGES:
+    for page in chosen(PAGES, args):
         requests = page.requests(setup)
         status, body = send_once(server.url, requests[0])
         if status != 200:
@@ -314,7 +327,7 @@ def measure_memory(server, setup: Setup, args, work_dir: Path) -> dict:
     }
 
 
-def measure_in_process(url: str, env: dict[str, str], pages: dict, profile: bool) -> dict:
+def measure_in_process(url: str, env: dict[str, str], pages: dict, args, profile: bool) -> dict:
     """SQL statements per page, and the profile of every page that missed its ratio."""
     inproc = InProcess(url, env["STRIPE_SECRET_KEY"], WEBHOOK_SECRET)
     try:
@@ -322,8 +335,8 @@ def measure_in_process(url: str, env: dict[str, str], pages: dict, profile: bool
         lesson_path, course_path, heartbeat_paths = find_paths(url)
         body = webhook_body()
         setup = Setup(
-            learner={},
-            admin={},
+            learner=SIGNED_IN,
+            admin=SIGNED_IN,
             lesson_path=lesson_path,
             course_path=course_path,
             heartbeat_paths=heartbeat_paths,
@@ -332,7 +345,7 @@ def measure_in_process(url: str, env: dict[str, str], pages: dict, profile: bool
             webhook_signature=lambda: signature_header(body, WEBHOOK_SECRET),
         )
         profiles = {}
-        for page in PAGES:
+        for page in chosen(PAGES, args):
             requests = page.requests(setup)
             _status, statements = inproc.count_statements(requests[0])
             pages[page.key]["statements"] = statements
@@ -363,9 +376,9 @@ def run_backend(backend: str, args, work_dir: Path) -> dict:
             print(f"[{backend}] pages ...", file=sys.stderr, flush=True)
             pages = measure_pages(server, setup, floor_before["rps"], args, work_dir)
             result["server_errors"] = server.errors()
-            reports = {item.key: measure_report(server, setup, item, url) for item in REPORTS}
-            exports = {item.key: measure_export(server, setup, item, url) for item in EXPORTS}
-            if backend == "postgresql" and args.rss_requests > WARMUP_REQUESTS:
+            reports = {item.key: measure_report(server, setup, item, url) for item in chosen(REPORTS, args)}
+            exports = {item.key: measure_export(server, setup, item, url) for item in chosen(EXPORTS, args)}
+            if backend == "postgresql" and args.rss_requests > WARMUP_REQUESTS and not args.only:
                 print(
                     f"[{backend}] memory over {args.rss_requests} mixed requests ...",
                     file=sys.stderr,
@@ -379,7 +392,7 @@ def run_backend(backend: str, args, work_dir: Path) -> dict:
             figures["met"] = figures["ratio"] >= figures["target_ratio"] and not figures["failures"]
         result["floor"] = {"before": floor_before, "after": floor_after, "rps": round(floor_rps, 1)}
         print(f"[{backend}] statement counts and profiles ...", file=sys.stderr, flush=True)
-        result["profiles"] = measure_in_process(url, env, pages, profile=backend == "postgresql")
+        result["profiles"] = measure_in_process(url, env, pages, args, profile=backend == "postgresql")
         result.update(pages=pages, reports=reports, exports=exports)
     result["seconds"] = round(time.monotonic() - started, 1)
     return result

@@ -20,10 +20,12 @@ CSRF_DATA = re.compile(r'data-csrf-token="([^"]+)"')
 PROFILE_LINES = 30
 # Counted as the tests count them (tests/learning/test_query_counts.py): without transaction control.
 TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK", "BEGIN", "COMMIT")
+SIGNED_IN = {"Cookie": "the logged-in test client's"}  # stands for the learner's cookie header
 
 
 class InProcess:
-    """A Flask test client, logged in through the real form, on the benchmark's database."""
+    """A Flask test client, logged in through the real form, on the benchmark's database, and a second one
+    without cookies for what the bench requests as a visitor (no Cookie header)."""
 
     def __init__(self, database_url: str, stripe_key: str, webhook_secret: str):
         self.app = create_app(
@@ -35,6 +37,7 @@ class InProcess:
             }
         )
         self.client = self.app.test_client()
+        self.visitor = self.app.test_client()
 
     def log_in(self, email: str, password: str) -> None:
         page = self.client.get("/login").get_data(as_text=True)
@@ -50,9 +53,8 @@ class InProcess:
 
     def send(self, request: Request):
         headers = {k: v for k, v in request.headers.items() if k != "Cookie"}
-        return self.client.open(
-            request.path, method=request.method, data=request.body or None, headers=headers
-        )
+        client = self.client if "Cookie" in request.headers else self.visitor
+        return client.open(request.path, method=request.method, data=request.body or None, headers=headers)
 
     def count_statements(self, request: Request) -> tuple[int, int]:
         """:return: (status, SQL statements) of one request, after one to warm caches."""

@@ -192,11 +192,17 @@ ORDER_COLUMNS = (
 def plan_learners(catalog: Catalog, scale: Scale, rng: random.Random) -> list[LearnerPlan]:
     plans = [LearnerPlan(user_id) for user_id in range(1, scale.learners + 1)]
     bundle = next(product for product in catalog.products if len(product.course_ids) > 1)
+    pending: set[tuple[int, int]] = set()
     for order_id in range(1, scale.orders + 1):
         plan = plans[0] if order_id == 1 else plans[rng.randrange(scale.learners)]
         product = bundle if order_id == 1 else rng.choice(catalog.products)
         # The bench learner's own purchase is paid and stays paid.
         row = _order(order_id, plan.user_id, product, rng, fate=0.5 if order_id == 1 else None)
+        if row[3] == "pending" and (plan.user_id, product.id) in pending:
+            # One open checkout per learner and product (uq_orders_one_pending_checkout): older tries expire.
+            row = (*row[:3], "expired", *row[4:])
+        elif row[3] == "pending":
+            pending.add((plan.user_id, product.id))
         plan.orders.append(row)
         source = "bundle" if product.kind == "bundle" else "purchase"
         status = {"active": "active", "suspended": "suspended", "revoked": "revoked"}.get(row[4])

@@ -29,6 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_proxy_fix(app)
     register_request_checks(app)
     register_extensions(app)
+    register_cache(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_security_headers(app)
@@ -68,6 +69,12 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
 
 
+def register_cache(app: Flask) -> None:
+    from coursehub.core.cache import register_cache as register
+
+    register(app)
+
+
 def register_blueprints(app: Flask) -> None:
     """Import each feature's view modules (they attach routes to its blueprint), then register it."""
     from coursehub.accounts import bp as accounts_bp
@@ -95,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from coursehub.catalog import bp as catalog_bp
     from coursehub.catalog import views as _catalog_views  # noqa: F401
     from coursehub.catalog.offers import call_to_action
+    from coursehub.catalog.visitor_cache import watch_catalog_rows
     from coursehub.core import bp as core_bp
     from coursehub.core import views as _core_views  # noqa: F401
     from coursehub.learning import api as _learning_api  # noqa: F401
@@ -125,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
     register_stripe(app)
     register_mail(app)
     set_offer_provider(app, call_to_action)
+    watch_catalog_rows()
 
 
 def register_error_handlers(app: Flask) -> None:

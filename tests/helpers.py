@@ -16,6 +16,7 @@ from coursehub.core.extensions import db
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SCRIPT_CSRF_PATTERN = re.compile(r'data-csrf-token="([^"]+)"')
 LINK_PATTERN = re.compile(r"https?://\S+")
+CACHE_REDIS_URL = "redis://127.0.0.1:6379/14"  # the cache tests' database; each test uses its own prefix
 
 
 def page_text(response) -> str:
@@ -134,3 +135,12 @@ def serving(app, port: int | None = None):
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()
+
+
+def redis_answers() -> bool:
+    """Whether a Redis answers on 127.0.0.1:6379 (the tests that need one skip without it)."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), 0.5).close()
+    except OSError:
+        return False
+    return True

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import or_, update
 
+from coursehub.content.catalog_version import catalog_changed
 from coursehub.content.models import Course, Module
 from coursehub.core.db_types import utcnow
 from coursehub.core.extensions import db
@@ -69,6 +70,7 @@ def publish(actor, row: Course | Module, now: datetime | None = None) -> None:
     )
     if result.rowcount != 1:
         raise StatusError(f"This {_kind(row)} is already published.")
+    catalog_changed()  # a bulk UPDATE: the flush that marks changed rows never sees it
     db.session.refresh(row)
 
 

@@ -7,6 +7,7 @@ from coursehub.billing.products import bundles_with, current_bundle_products
 from coursehub.billing.stripe_client import payments_enabled
 from coursehub.catalog import bp
 from coursehub.catalog.offers import call_to_action, course_facts
+from coursehub.catalog.visitor_cache import catalog_page
 from coursehub.content.notices import notice
 from coursehub.content.queries import catalog_cards, course_by_slug, syllabus
 from coursehub.learning.access import CourseAccess, is_staff
@@ -15,20 +16,27 @@ from coursehub.learning.path import LESSON, QUIZ, course_path
 
 @bp.get("/")
 def index():
-    return render_template(
-        "catalog/index.html",
-        cards=catalog_cards(),
-        bundles=current_bundle_products() if payments_enabled() else [],
+    """The same for every visitor: kept (``visitor_cache``) until the catalog changes."""
+    return catalog_page(
+        "home",
+        lambda now: render_template(
+            "catalog/index.html",
+            cards=catalog_cards(now),
+            bundles=current_bundle_products() if payments_enabled() else [],
+        ),
     )
 
 
 @bp.get("/courses")
 def courses():
     """The catalog on its own page, so "Courses" in the header names one page and the home page another."""
-    return render_template(
-        "catalog/courses.html",
-        cards=catalog_cards(),
-        bundles=current_bundle_products() if payments_enabled() else [],
+    return catalog_page(
+        "courses",
+        lambda now: render_template(
+            "catalog/courses.html",
+            cards=catalog_cards(now),
+            bundles=current_bundle_products() if payments_enabled() else [],
+        ),
     )
 
 

@@ -52,6 +52,22 @@ def catalog_cards(now: datetime | None = None) -> list[CourseCard]:
     return [CourseCard(course, *by_course.get(course.id, (0, 0, 0))) for course in courses]
 
 
+def next_publication(now: datetime) -> datetime | None:
+    """The soonest scheduled time after ``now`` at which a course or module goes live, if any.
+
+    Publishing at a time is only a future ``published_at`` (no write happens then), so whatever shows
+    the catalog is true until this moment at most.
+    """
+    scheduled = [
+        select(func.min(model.published_at))
+        .where(model.archived_at.is_(None), model.published_at > now)
+        .scalar_subquery()
+        for model in (Course, Module)
+    ]
+    times = db.session.execute(select(*scheduled)).one()
+    return min((moment for moment in times if moment is not None), default=None)
+
+
 def course_by_slug(slug: str, now: datetime | None = None, include_drafts: bool = False) -> Course | None:
     """A visible course; with ``include_drafts`` (authors and admins) any course not archived."""
     query = select(Course).where(Course.archived_at.is_(None)) if include_drafts else visible_courses(now)

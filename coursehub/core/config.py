@@ -10,6 +10,7 @@ how a school ends up sending no mail.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -79,6 +80,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SECRET_KEY", None, "SECRET_KEY"),
     Setting("SQLALCHEMY_DATABASE_URI", "sqlite:///coursehub.db", "DATABASE_URL", _parse_database_url),
     Setting("REDIS_URL", None, "REDIS_URL"),
+    # Names this school's cache entries in Redis and its version files; two sites on one Redis need two.
+    Setting("CACHE_PREFIX", "coursehub", "COURSEHUB_CACHE_PREFIX"),
     Setting("BASE_URL", "http://127.0.0.1:5000", "BASE_URL"),
     Setting("PROXY_HOPS", 0, "COURSEHUB_PROXY_HOPS", int),
     Setting("SMTP_HOST", None, "SMTP_HOST"),
@@ -187,6 +190,8 @@ def validate(config: Mapping[str, Any], environ: Mapping[str, str]) -> None:
     env = config["COURSEHUB_ENV"]
     if env not in ENVIRONMENTS:
         raise ConfigError(f"COURSEHUB_ENV={env!r} is not one of {', '.join(ENVIRONMENTS)}")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", config["CACHE_PREFIX"]):
+        raise ConfigError("COURSEHUB_CACHE_PREFIX may hold only letters, digits, - and _ (at most 64)")
     if config["SMTP_SECURITY"] not in {"starttls", "ssl", "none"}:
         raise ConfigError("SMTP_SECURITY must be starttls, ssl or none")
     base = urlsplit(config["BASE_URL"])
