@@ -15,7 +15,7 @@ from sqlalchemy import select
 from coursehub.accounts.models import User
 from coursehub.admin.orders import STATUS_LABEL
 from coursehub.admin.periods import Period
-from coursehub.billing.models import LedgerEntry, Order, Product
+from coursehub.billing.models import LEDGER_SIGN, LedgerEntry, Order, Product
 from coursehub.billing.money import decimal_string
 from coursehub.core.extensions import db
 
@@ -124,24 +124,35 @@ def orders_csv(period: Period) -> Iterator[str]:
 
 
 def ledger_csv(period: Period) -> Iterator[str]:
+    # Columns, not entities: no identity map or instance per line (the export ran at a tenth the speed
+    # of PostgreSQL's COPY through ORM rows; bench/README.md).
     statement = (
-        select(LedgerEntry)
+        select(
+            LedgerEntry.id,
+            LedgerEntry.created_at,
+            LedgerEntry.order_id,
+            LedgerEntry.kind,
+            LedgerEntry.currency,
+            LedgerEntry.amount_cents,
+            LedgerEntry.stripe_ref,
+        )
         .where(LedgerEntry.created_at >= period.start, LedgerEntry.created_at < period.end)
         .order_by(LedgerEntry.id)
-        .execution_options(yield_per=BATCH)
+        .execution_options(stream_results=True, max_row_buffer=BATCH)
     )
 
     def rows():
-        for entry in db.session.scalars(statement):
+        lines = db.session.connection().execute(statement)  # Core rows: no ORM loading per line
+        for entry_id, created, order_id, kind, currency, amount, ref in lines:
             yield (
-                entry.id,
-                _iso(entry.created_at),
-                entry.order_id,
-                entry.kind.value,
-                entry.currency.upper(),
-                decimal_string(entry.amount_cents, entry.currency),
-                decimal_string(entry.signed_cents, entry.currency),
-                entry.stripe_ref,
+                entry_id,
+                _iso(created),
+                order_id,
+                kind.value,
+                currency.upper(),
+                decimal_string(amount, currency),
+                decimal_string(LEDGER_SIGN[kind] * amount, currency),
+                ref,
             )
 
     return _csv_lines(LEDGER_COLUMNS, rows())

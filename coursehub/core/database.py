@@ -17,6 +17,8 @@ def register_database(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _make_sqlite_transactional(db.engine)
+        elif db.engine.dialect.name == "postgresql":
+            _speak_utc(db.engine)
 
 
 def _make_sqlite_transactional(engine) -> None:
@@ -45,6 +47,19 @@ def _make_sqlite_transactional(engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _speak_utc(engine) -> None:
+    """Each PostgreSQL session in UTC, whatever the server's default: every column is UTC
+    (``db_types.UTCDateTime``), and psycopg then hands out datetimes already in ``timezone.utc``, so
+    converting them costs nothing (a third of the ledger export's time went to converting from
+    the server's zone)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
 
 
 def skip_waiting_for_disk() -> None:
