@@ -16,19 +16,15 @@ Money moves are counted when they happen (a refund in March lowers March, whenev
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import and_, case, func, literal, select, union_all
+from sqlalchemy import case, func, literal, select
 
 from coursehub.admin.periods import Period
 from coursehub.billing.models import LEDGER_SIGN, LedgerEntry, LedgerKind, Order, Product
-from coursehub.core.db_types import UTCDateTime
 from coursehub.core.extensions import db
 
 OPEN_DISPUTE = ("warning_needs_response", "warning_under_review", "needs_response", "under_review")
-SIGNED_AMOUNT = case(
-    *[(LedgerEntry.kind == kind, sign * LedgerEntry.amount_cents) for kind, sign in LEDGER_SIGN.items()],
-    else_=0,
-)
 
 
 @dataclass
@@ -69,86 +65,6 @@ class ProductFigures:
 
 
 @dataclass
-class Report:
-    period: Period
-    figures: dict[str, Figures] = field(default_factory=dict)
-    products: list[ProductFigures] = field(default_factory=list)
-
-
-def _in(period: Period):
-    return and_(LedgerEntry.created_at >= period.start, LedgerEntry.created_at < period.end)
-
-
-def figures(period: Period) -> dict[str, Figures]:
-    """One query: the ledger lines of the period grouped by currency, kind and dispute outcome."""
-    dispute_state = case(
-        (Order.dispute_status == "lost", literal("lost")),
-        (Order.dispute_status.in_(OPEN_DISPUTE), literal("open")),
-        else_=literal("other"),
-    )
-    is_charge = LedgerEntry.kind == LedgerKind.CHARGE
-    rows = db.session.execute(
-        select(
-            LedgerEntry.currency,
-            LedgerEntry.kind,
-            dispute_state,
-            func.sum(LedgerEntry.amount_cents),
-            func.count(),
-            func.sum(case((is_charge, Order.discount_cents), else_=0)),
-            func.sum(case((is_charge, Order.tax_cents), else_=0)),
-        )
-        .join(Order, Order.id == LedgerEntry.order_id)
-        .where(_in(period))
-        .group_by(LedgerEntry.currency, LedgerEntry.kind, dispute_state)
-    ).all()
-    found: dict[str, Figures] = {}
-    for currency, kind, state, amount, count, discounts, tax in rows:
-        figure = found.setdefault(currency, Figures(currency))
-        amount = int(amount or 0)
-        figure.net += LEDGER_SIGN[kind] * amount
-        if kind is LedgerKind.CHARGE:
-            figure.orders += count
-            figure.charged += amount
-            figure.discounts += int(discounts or 0)
-            figure.tax += int(tax or 0)
-        elif kind is LedgerKind.FEE:
-            figure.fees += amount
-        elif kind is LedgerKind.REFUND:
-            figure.refunds += amount
-        elif kind is LedgerKind.DISPUTE and state == "lost":
-            figure.disputes_lost += amount
-        elif kind is LedgerKind.DISPUTE and state == "open":
-            figure.disputes_at_risk += amount
-    return dict(sorted(found.items()))
-
-
-def per_product(period: Period) -> list[ProductFigures]:
-    """One query: each product's orders, charges, refunds and net in the period, per currency."""
-    is_charge = LedgerEntry.kind == LedgerKind.CHARGE
-    rows = db.session.execute(
-        select(
-            Product.id,
-            Product.title,
-            Product.kind,
-            LedgerEntry.currency,
-            func.sum(case((is_charge, 1), else_=0)),
-            func.sum(case((is_charge, LedgerEntry.amount_cents), else_=0)),
-            func.sum(case((LedgerEntry.kind == LedgerKind.REFUND, LedgerEntry.amount_cents), else_=0)),
-            func.sum(SIGNED_AMOUNT),
-        )
-        .join(Order, Order.id == LedgerEntry.order_id)
-        .join(Product, Product.id == Order.product_id)
-        .where(_in(period))
-        .group_by(Product.id, Product.title, Product.kind, LedgerEntry.currency)
-        .order_by(Product.kind, Product.title, LedgerEntry.currency)
-    ).all()
-    return [
-        ProductFigures(pid, title, kind.value, currency, int(orders), int(charged), int(refunds), int(net))
-        for pid, title, kind, currency, orders, charged, refunds, net in rows
-    ]
-
-
-@dataclass
 class Bucket:
     label: str
     charged: dict[str, int] = field(default_factory=dict)
@@ -156,48 +72,149 @@ class Bucket:
     net: dict[str, int] = field(default_factory=dict)
 
 
-def over_time(period: Period, grouping: str) -> list[Bucket]:
-    """One query: charged, refunded and net per local day, week or month and currency.
+@dataclass
+class Summary:
+    """Everything the dashboard shows for a period, from one scan of the ledger."""
 
-    The buckets' UTC bounds are computed here from the school's time zone (DST included) and joined as
-    a small inline table, so the database needs no time-zone support of its own.
+    now: dict[str, Figures]
+    before: dict[str, Figures]  # the previous period (``Period.previous``), for comparison
+    products: list[ProductFigures]
+    buckets: list[Bucket]
+
+
+BEFORE = -1  # the bucket of the previous period's lines
+
+
+def _bucket_of(moment, bounds: list[tuple[str, datetime, datetime]], offset: int = 0):
+    """The index of the bucket holding ``moment``, as a balanced tree of CASEs: a year by day is 365
+    buckets, and a row then costs about nine comparisons, not 365. ``moment`` is inside the buckets."""
+    if len(bounds) == 1:
+        return literal(offset)
+    middle = len(bounds) // 2
+    return case(
+        (moment < bounds[middle][1], _bucket_of(moment, bounds[:middle], offset)),
+        else_=_bucket_of(moment, bounds[middle:], offset + middle),
+    )
+
+
+def summary(period: Period, grouping: str) -> Summary:
+    """One query over the ledger lines of the period and the one before it, grouped by bucket (the day,
+    week or month; ``BEFORE`` for the previous period), product, currency, kind and dispute outcome; the
+    figures, the products and the buckets are sums of its rows.
+
+    Bucket bounds are UTC instants computed here from the school's time zone (DST included), so the
+    database needs no time-zone support of its own.
     """
     bounds = period.buckets(grouping)
-    table = union_all(
-        *[
-            select(
-                literal(index).label("bucket"),
-                literal(start, UTCDateTime).label("starts"),
-                literal(end, UTCDateTime).label("ends"),
-            )
-            for index, (_label, start, end) in enumerate(bounds)
-        ]
-    ).subquery("buckets")
+    moment = LedgerEntry.created_at
+    beyond = len(bounds)  # lines after the last bucket drawn (MAX_BUCKETS): in the figures, not the chart
+    bucket = case(
+        (moment < period.start, literal(BEFORE)),
+        (moment >= bounds[-1][2], literal(beyond)),
+        else_=_bucket_of(moment, bounds),
+    )
+    is_charge = LedgerEntry.kind == LedgerKind.CHARGE
+    lines = (
+        select(
+            bucket.label("bucket"),
+            Order.product_id,
+            LedgerEntry.currency,
+            LedgerEntry.kind,
+            case(
+                (Order.dispute_status == "lost", literal("lost")),
+                (Order.dispute_status.in_(OPEN_DISPUTE), literal("open")),
+                else_=literal("other"),
+            ).label("dispute"),
+            LedgerEntry.amount_cents,
+            case((is_charge, Order.discount_cents), else_=0).label("discount"),
+            case((is_charge, Order.tax_cents), else_=0).label("tax"),
+        )
+        .join(Order, Order.id == LedgerEntry.order_id)
+        .where(moment >= period.previous().start, moment < period.end)
+        .subquery()
+    )
     rows = db.session.execute(
         select(
-            table.c.bucket,
-            LedgerEntry.currency,
-            func.sum(case((LedgerEntry.kind == LedgerKind.CHARGE, LedgerEntry.amount_cents), else_=0)),
-            func.sum(case((LedgerEntry.kind == LedgerKind.REFUND, LedgerEntry.amount_cents), else_=0)),
-            func.sum(SIGNED_AMOUNT),
+            lines.c.bucket,
+            Product.id,
+            Product.title,
+            Product.kind,
+            lines.c.currency,
+            lines.c.kind,
+            lines.c.dispute,
+            func.sum(lines.c.amount_cents),
+            func.count(),
+            func.sum(lines.c.discount),
+            func.sum(lines.c.tax),
         )
-        .join(
-            table,
-            and_(LedgerEntry.created_at >= table.c.starts, LedgerEntry.created_at < table.c.ends),
+        .join(Product, Product.id == lines.c.product_id)
+        .group_by(
+            lines.c.bucket,
+            Product.id,
+            Product.title,
+            Product.kind,
+            lines.c.currency,
+            lines.c.kind,
+            lines.c.dispute,
         )
-        .group_by(table.c.bucket, LedgerEntry.currency)
     ).all()
+    now: dict[str, Figures] = {}
+    before: dict[str, Figures] = {}
+    products: dict[tuple[int, str], ProductFigures] = {}
     buckets = [Bucket(label) for label, _start, _end in bounds]
-    for index, currency, charged, refunds, net in rows:
-        bucket = buckets[int(index)]
-        bucket.charged[currency] = int(charged)
-        bucket.refunds[currency] = int(refunds)
-        bucket.net[currency] = int(net)
-    return buckets
+    for index, product_id, title, product_kind, currency, kind, dispute, amount, count, discount, tax in rows:
+        index, amount = int(index), int(amount or 0)
+        kind = LedgerKind(kind)
+        signed = LEDGER_SIGN[kind] * amount
+        figures = (before if index == BEFORE else now).setdefault(currency, Figures(currency))
+        _add_line(figures, kind, dispute, amount, count, int(discount or 0), int(tax or 0))
+        if index == BEFORE:
+            continue
+        product = products.setdefault(
+            (product_id, currency), ProductFigures(product_id, title, product_kind.value, currency)
+        )
+        product.net += signed
+        if index < beyond:
+            bucket_net = buckets[index].net
+            bucket_net[currency] = bucket_net.get(currency, 0) + signed
+        if kind is LedgerKind.CHARGE:
+            product.orders += count
+            product.charged += amount
+            if index < beyond:
+                _add_to(buckets[index].charged, currency, amount)
+        elif kind is LedgerKind.REFUND:
+            product.refunds += amount
+            if index < beyond:
+                _add_to(buckets[index].refunds, currency, amount)
+    for bucket_row in buckets:  # a bucket with lines shows 0 for what it had none of
+        for currency in bucket_row.net:
+            bucket_row.charged.setdefault(currency, 0)
+            bucket_row.refunds.setdefault(currency, 0)
+    ordered = sorted(products.values(), key=lambda p: (p.kind, p.title, p.currency))
+    return Summary(dict(sorted(now.items())), dict(sorted(before.items())), ordered, buckets)
 
 
-def report(period: Period) -> Report:
-    return Report(period, figures(period), per_product(period))
+def _add_to(sums: dict[str, int], currency: str, amount: int) -> None:
+    sums[currency] = sums.get(currency, 0) + amount
+
+
+def _add_line(
+    figure: Figures, kind: LedgerKind, dispute: str, amount: int, count: int, discount, tax
+) -> None:
+    figure.net += LEDGER_SIGN[kind] * amount
+    if kind is LedgerKind.CHARGE:
+        figure.orders += count
+        figure.charged += amount
+        figure.discounts += discount
+        figure.tax += tax
+    elif kind is LedgerKind.FEE:
+        figure.fees += amount
+    elif kind is LedgerKind.REFUND:
+        figure.refunds += amount
+    elif kind is LedgerKind.DISPUTE and dispute == "lost":
+        figure.disputes_lost += amount
+    elif kind is LedgerKind.DISPUTE and dispute == "open":
+        figure.disputes_at_risk += amount
 
 
 def change_by_currency(now: dict[str, Figures], before: dict[str, Figures]) -> dict[str, Figures]:

@@ -10,7 +10,7 @@ from coursehub.admin import bp
 from coursehub.admin.charts import net_revenue_chart, refund_rate, refund_rate_chart, sales_per_product_chart
 from coursehub.admin.conversion import conversion
 from coursehub.admin.periods import PRESETS, Period, PeriodError, parse_grouping, parse_period
-from coursehub.admin.sales import figures, over_time, per_product
+from coursehub.admin.sales import summary
 
 # The chart is an image: it may style itself, and nothing in it may run or load.
 CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src 'none'"
@@ -35,19 +35,18 @@ def dashboard():
         grouping = parse_grouping(request.args, period)
     except PeriodError as error:
         abort(400, str(error))
-    now, before = figures(period), figures(period.previous())
-    buckets = over_time(period, grouping)
-    currencies = sorted(set(now) | {c for bucket in buckets for c in bucket.charged})
+    sums = summary(period, grouping)
+    currencies = sorted(set(sums.now) | {c for bucket in sums.buckets for c in bucket.charged})
     return render_template(
         "admin/dashboard.html",
         period=period,
         previous=period.previous(),
         presets=PRESETS,
         grouping=grouping,
-        figures=now,
-        before=before,
-        products=per_product(period),
-        buckets=buckets,
+        figures=sums.now,
+        before=sums.before,
+        products=sums.products,
+        buckets=sums.buckets,
         currencies=currencies,
         refund_rate=refund_rate,
         query=request.args.to_dict(),
@@ -63,10 +62,11 @@ def chart(name: str):
         grouping = parse_grouping(request.args, period)
     except PeriodError as error:
         abort(400, str(error))
+    sums = summary(period, grouping)
     if name == "products":
-        svg = sales_per_product_chart(per_product(period))
+        svg = sales_per_product_chart(sums.products)
     else:
-        buckets = over_time(period, grouping)
+        buckets = sums.buckets
         currencies = sorted({c for bucket in buckets for c in bucket.charged}) or ["usd"]
         draw = net_revenue_chart if name == "net" else refund_rate_chart
         svg = draw(buckets, currencies)

@@ -7,12 +7,15 @@ Stripe Tax, so one order's ``tax_cents`` is set as fulfillment would from ``tota
 (its $49 charge then holds $4 of tax). Fees are Stripe's 2.9% + 30 cents of each charge.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select, update
 
-from coursehub.billing.models import LedgerEntry, Order
+from coursehub.admin.periods import Period
+from coursehub.admin.sales import summary
+from coursehub.billing.models import LEDGER_SIGN, LedgerEntry, LedgerKind, Order
 from coursehub.core.extensions import db
 from tests.billing.shop import stripe_fee
 from tests.factories import make_course, make_product, make_user
@@ -192,3 +195,67 @@ def test_the_order_list_and_csv_agree_with_the_history(history, admin_client):
     charged = 6320 + 9900 + 7900 + 4900 * 4
     fees = sum(stripe_fee(amount) for amount in (4900, 6320, 9900, 7900, 4900, 4900, 4900))
     assert signed == charged - fees - 10900 - 4900 - 4900
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "zone", "grouping"),
+    [
+        ("2026-03-11", "2026-12-31", "UTC", "month"),  # the 10 March sale falls in the previous period
+        ("2026-03-10", "2026-03-11", "Europe/Berlin", "day"),
+        ("2025-01-01", "2026-12-31", "America/New_York", "day"),  # more days than buckets are drawn
+    ],
+)
+def test_every_sum_of_the_one_query_matches_the_ledger_line_by_line(
+    app, history, first, last, zone, grouping
+):
+    """The figures, the previous period, the products and the buckets, against sums made in Python from
+    every ledger line (its sign from LEDGER_SIGN, its period and bucket from the bounds)."""
+    period = Period(date.fromisoformat(first), date.fromisoformat(last), ZoneInfo(zone), "test")
+    with app.app_context():
+        result = summary(period, grouping)
+        lines = db.session.execute(
+            select(LedgerEntry, Order).join(Order, Order.id == LedgerEntry.order_id)
+        ).all()
+    bounds = period.buckets(grouping)
+    expected_net = {"now": {}, "before": {}}
+    products, buckets = {}, {}
+    for entry, order in lines:
+        moment, signed = entry.created_at, LEDGER_SIGN[entry.kind] * entry.amount_cents
+        if period.previous().start <= moment < period.start:
+            which = "before"
+        elif period.start <= moment < period.end:
+            which = "now"
+        else:
+            continue
+        sums = expected_net[which]
+        sums[entry.currency] = sums.get(entry.currency, 0) + signed
+        if which == "before":
+            continue
+        charged = entry.amount_cents if entry.kind is LedgerKind.CHARGE else 0
+        refunded = entry.amount_cents if entry.kind is LedgerKind.REFUND else 0
+        key = (order.product_id, entry.currency)
+        products[key] = [
+            a + b
+            for a, b in zip(
+                products.get(key, [0, 0, 0, 0]),
+                [entry.kind is LedgerKind.CHARGE, charged, refunded, signed],
+                strict=True,
+            )
+        ]
+        index = next((i for i, (_label, start, end) in enumerate(bounds) if start <= moment < end), None)
+        if index is not None:
+            key = (index, entry.currency)
+            buckets[key] = [
+                a + b for a, b in zip(buckets.get(key, [0, 0, 0]), [charged, refunded, signed], strict=True)
+            ]
+
+    assert {c: f.net for c, f in result.now.items()} == expected_net["now"]
+    assert {c: f.net for c, f in result.before.items()} == expected_net["before"]
+    assert {
+        (p.product_id, p.currency): [p.orders, p.charged, p.refunds, p.net] for p in result.products
+    } == products
+    drawn = {
+        (i, c): [b.charged[c], b.refunds[c], b.net[c]] for i, b in enumerate(result.buckets) for c in b.net
+    }
+    assert drawn == buckets
+    assert expected_net["now"], "the period holds sales, so the comparison means something"
