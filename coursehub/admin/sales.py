@@ -133,30 +133,25 @@ def summary(period: Period, grouping: str) -> Summary:
         .where(moment >= period.previous().start, moment < period.end)
         .subquery()
     )
+    keys = (
+        lines.c.bucket,
+        Product.id,
+        Product.title,
+        Product.kind,
+        lines.c.currency,
+        lines.c.kind,
+        lines.c.dispute,
+    )
     rows = db.session.execute(
         select(
-            lines.c.bucket,
-            Product.id,
-            Product.title,
-            Product.kind,
-            lines.c.currency,
-            lines.c.kind,
-            lines.c.dispute,
+            *keys,
             func.sum(lines.c.amount_cents),
             func.count(),
             func.sum(lines.c.discount),
             func.sum(lines.c.tax),
         )
         .join(Product, Product.id == lines.c.product_id)
-        .group_by(
-            lines.c.bucket,
-            Product.id,
-            Product.title,
-            Product.kind,
-            lines.c.currency,
-            lines.c.kind,
-            lines.c.dispute,
-        )
+        .group_by(*keys)
     ).all()
     now: dict[str, Figures] = {}
     before: dict[str, Figures] = {}

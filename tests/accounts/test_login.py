@@ -2,7 +2,7 @@ import pytest
 
 from coursehub.accounts.models import Role
 from tests.factories import make_user
-from tests.helpers import page_text
+from tests.helpers import page_text, redis_answers
 
 
 def test_log_in_shows_the_user_in_the_navigation_and_greets_a_first_log_in_as_one(app, auth):
@@ -101,16 +101,6 @@ def test_log_out_is_a_post_with_csrf(app, client, auth):
     response = auth.logout()
     assert response.status_code == 302
     assert client.get("/account").status_code == 302
-
-
-def redis_answers() -> bool:
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", 6379), 0.5).close()
-    except OSError:
-        return False
-    return True
 
 
 @pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
