@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from coursehub.catalog import views as _catalog_views  # noqa: F401
     from coursehub.catalog.offers import call_to_action
     from coursehub.catalog.visitor_cache import watch_catalog_rows
+    from coursehub.content.outline import watch_outline_rows
     from coursehub.core import bp as core_bp
     from coursehub.core import views as _core_views  # noqa: F401
     from coursehub.learning import api as _learning_api  # noqa: F401
@@ -134,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     register_mail(app)
     set_offer_provider(app, call_to_action)
     watch_catalog_rows()
+    watch_outline_rows()
 
 
 def register_error_handlers(app: Flask) -> None:

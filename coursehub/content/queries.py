@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import contains_eager, defer, joinedload
 
 from coursehub.content.models import Course, Lesson, Module
 from coursehub.core.db_types import utcnow
@@ -120,7 +120,8 @@ def syllabi(course_ids: list[int], now: datetime | None = None) -> dict[int, lis
 def lesson_with_course(
     course_slug: str, lesson_slug: str, now: datetime | None = None, include_drafts: bool = False
 ) -> tuple[Course, Lesson] | None:
-    """A current lesson of a visible course (any course not archived, for staff), found in one statement.
+    """A current lesson of a visible course (any course not archived, for staff), with its module, found in
+    one statement.
 
     Whether its module is shown is the syllabus's and the access rule's question, not this one's.
     """
@@ -128,6 +129,8 @@ def lesson_with_course(
     found = db.session.execute(
         courses.add_columns(Lesson)
         .join(Lesson, Lesson.course_id == Course.id)
+        .join(Module, Module.id == Lesson.module_id)
+        .options(contains_eager(Lesson.module))  # the access rule and the page read it
         .where(Course.slug == course_slug, Lesson.slug == lesson_slug, Lesson.archived_at.is_(None))
     ).first()
     return (found[0], found[1]) if found is not None else None

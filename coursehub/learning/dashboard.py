@@ -13,9 +13,8 @@ from coursehub.content.queries import syllabi
 from coursehub.core.extensions import db
 from coursehub.learning.access import open_course_ids
 from coursehub.learning.models import Certificate, Enrollment
-from coursehub.learning.path import LESSON, CoursePath, PathItem, build_path
-from coursehub.learning.progress import CourseProgress, progress_for
-from coursehub.quizzes.services import passed_quiz_ids
+from coursehub.learning.path import LESSON, CoursePath, PathItem, build_path, learner_state
+from coursehub.learning.progress import CourseProgress
 
 
 @dataclass(frozen=True)
@@ -55,8 +54,7 @@ def dashboard_for(user) -> list[DashboardRow]:
         for module in modules
         if module.quiz is not None and module.quiz.archived_at is None
     ]
-    progress = progress_for(user, [lesson.id for lesson in lessons])
-    passed = passed_quiz_ids(user, [quiz.id for quiz in quizzes])
+    progress, passed = learner_state(user, [lesson.id for lesson in lessons], [quiz.id for quiz in quizzes])
     certificates = {
         c.course_id: c
         for c in db.session.scalars(

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import url_for
+from sqlalchemy import Float, Row, cast, literal, null, select, union_all
 
 from coursehub.content.models import Course, Lesson, Module, Quiz
+from coursehub.core.extensions import db
 from coursehub.learning.access import CourseAccess
 from coursehub.learning.models import LessonProgress
-from coursehub.learning.progress import CourseProgress, progress_for
-from coursehub.quizzes.services import passed_quiz_ids
+from coursehub.learning.progress import CourseProgress
+from coursehub.quizzes.models import QuizAttempt
 
 LESSON, QUIZ = "lesson", "quiz"
 DONE, IN_PROGRESS, OPEN, LOCKED = "done", "in progress", "open", "locked"
@@ -41,7 +43,7 @@ class PathItem:
 class CoursePath:
     course: Course
     items: list[PathItem]
-    lesson_progress: dict[int, LessonProgress] = field(default_factory=dict)  # the rows it was built from
+    lesson_progress: dict[int, Row] = field(default_factory=dict)  # the progress rows it was built from
 
     def index_of(self, kind: str, item_id: int) -> int | None:
         return next(
@@ -123,9 +125,41 @@ def build_path(
 def course_path(user, course: Course, modules: list[Module], access: CourseAccess) -> CoursePath:
     """The path over ``modules`` (the syllabus, lessons and quiz loaded) with the learner's state.
 
-    Two queries whatever the course's size: the learner's lesson progress and their passed quizzes.
+    One query whatever the course's size: the learner's lesson progress and passed quizzes together.
     """
     sections = [(module, list(module.lessons), module.quiz) for module in modules]
-    rows = progress_for(user, [lesson.id for _, lessons, _ in sections for lesson in lessons])
+    lesson_ids = [lesson.id for _, lessons, _ in sections for lesson in lessons]
     quiz_ids = [quiz.id for _, _, quiz in sections if quiz is not None and quiz.archived_at is None]
-    return build_path(course, sections, rows, passed_quiz_ids(user, quiz_ids), access)
+    rows, passed = learner_state(user, lesson_ids, quiz_ids)
+    return build_path(course, sections, rows, passed, access)
+
+
+def learner_state(user, lesson_ids: list[int], quiz_ids: list[int]) -> tuple[dict[int, Row], set[int]]:
+    """The learner's progress rows on ``lesson_ids`` (position, furthest point, completion) and which of
+    ``quiz_ids`` they have passed, in one statement: a path needs both, on every lesson page."""
+    if not getattr(user, "is_authenticated", False) or not (lesson_ids or quiz_ids):
+        return {}, set()
+    progress = select(
+        literal(LESSON).label("kind"),
+        LessonProgress.lesson_id.label("item_id"),
+        LessonProgress.position_seconds,
+        LessonProgress.furthest_seconds,
+        LessonProgress.completed_at,
+    ).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id.in_(lesson_ids))
+    passes = (
+        select(
+            literal(QUIZ),
+            QuizAttempt.quiz_id,
+            cast(null(), Float),
+            cast(null(), Float),
+            cast(null(), LessonProgress.completed_at.type),
+        )
+        .where(
+            QuizAttempt.user_id == user.id, QuizAttempt.quiz_id.in_(quiz_ids), QuizAttempt.passed.is_(True)
+        )
+        .distinct()
+    )
+    rows = db.session.execute(union_all(progress, passes)).all()
+    return {row.item_id: row for row in rows if row.kind == LESSON}, {
+        row.item_id for row in rows if row.kind == QUIZ
+    }

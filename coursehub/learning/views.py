@@ -3,6 +3,7 @@ from flask_login import current_user, login_required
 
 from coursehub.content.models import Access, Course, Lesson, Module
 from coursehub.content.notices import notice
+from coursehub.content.outline import course_outline
 from coursehub.content.queries import course_by_slug, lesson_with_course, syllabus, visible_courses
 from coursehub.core.db_types import utcnow
 from coursehub.core.extensions import db
@@ -19,18 +20,19 @@ from coursehub.learning.path import LESSON, course_path
 from coursehub.learning.progress import keep_enrollment_current, set_completed
 
 
-def _find_lesson(course_slug: str, lesson_slug: str) -> tuple[Course, Lesson, list[Module]]:
-    """The course, the lesson and the syllabus; 404 when the lesson is not published.
+def _find_lesson(course_slug: str, lesson_slug: str) -> tuple[Course, Lesson, list]:
+    """The course, the lesson and the course's outline; 404 when the lesson is not published.
 
-    Authors and admins also reach drafts, to preview them as a learner would see them.
+    Authors and admins also reach drafts, to preview them as a learner would see them; their outline is
+    the syllabus with drafts (``Module`` rows), a learner's the cached one (``OutlineModule``).
     """
     staff = is_staff(current_user)
     found = lesson_with_course(course_slug, lesson_slug, include_drafts=staff)
     if found is None:
         abort(404)
     course, lesson = found
-    modules = syllabus(course, include_drafts=staff)
-    if not any(lesson in module.lessons for module in modules):
+    modules = syllabus(course, include_drafts=True) if staff else course_outline(course)
+    if not any(lesson.id == shown.id for module in modules for shown in module.lessons):
         abort(404)  # a draft or archived module's lessons do not exist for learners
     return course, lesson, modules
 
