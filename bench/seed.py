@@ -305,7 +305,8 @@ def ledger_rows(plans: list[LearnerPlan]) -> Iterator[tuple]:
                 lines.append(("dispute_won", f"dw_bench_{order_id}", paid_at + timedelta(days=60)))
             for kind, ref, at in lines:
                 entry_id += 1
-                yield (entry_id, order_id, kind, amount, "usd", ref, at)
+                discount, tax = (order[18], order[19]) if kind == "charge" else (0, 0)
+                yield (entry_id, order_id, order[2], kind, amount, "usd", ref, at, discount, tax)
 
 
 def entitlement_rows(plans: list[LearnerPlan]) -> Iterator[tuple]:
@@ -396,11 +397,14 @@ TABLES = {
     "ledger_entries": (
         "id",
         "order_id",
+        "product_id",
         "kind",
         "amount_cents",
         "currency",
         "stripe_ref",
         "created_at",
+        "discount_cents",
+        "tax_cents",
     ),
     "entitlements": (
         "id",

@@ -162,3 +162,58 @@ def test_per_order_entitlements_keep_access_progress_and_manual_revokes(empty_ap
         flask_migrate.downgrade(revision="a333fd495717")
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("SELECT count(*) FROM entitlements").scalar() == 4
+
+
+def test_ledger_lines_get_their_orders_product_and_a_charge_its_discount_and_tax(empty_app):
+    """The sales report reads the ledger alone (issue 18): lines written before the columns existed get
+    them from their order; only the charge line carries the order's discount and tax."""
+    day = "2026-01-01"
+    with empty_app.app_context():
+        flask_migrate.upgrade(revision="d7a3c9e5f1b2")
+        with db.engine.begin() as connection:
+
+            def insert(sql: str, rows: list[dict]) -> None:
+                connection.execute(sa.text(sql), rows)
+
+            insert(
+                "INSERT INTO users (id, email, password_hash, display_name, role, created_at, updated_at)"
+                " VALUES (1, 'a@x.test', 'h', 'A', 'learner', :day, :day)",
+                [{"day": day}],
+            )
+            insert(
+                "INSERT INTO products (id, slug, kind, title, summary, price_cents, currency, updated_at)"
+                " VALUES (7, 'p7', 'course', 'P', '', 4900, 'usd', :day)",
+                [{"day": day}],
+            )
+            insert(
+                "INSERT INTO orders (id, user_id, product_id, status, access, list_price_cents, currency,"
+                " amount_paid_cents, refunded_cents, discount_cents, tax_cents, note, created_at,"
+                " updated_at) VALUES (3, 1, 7, 'paid', 'active', 4900, 'usd', 4410, 1000, 980, 490, '',"
+                " :day, :day)",
+                [{"day": day}],
+            )
+            insert(
+                "INSERT INTO ledger_entries (order_id, kind, amount_cents, currency, stripe_ref, created_at)"
+                " VALUES (3, :kind, :amount, 'usd', :ref, :day)",
+                [
+                    {"kind": kind, "amount": amount, "ref": ref, "day": day}
+                    for kind, amount, ref in (
+                        ("charge", 4410, "ch_3"),
+                        ("fee", 158, "fee_3"),
+                        ("refund", 1000, "re_3"),
+                    )
+                ],
+            )
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            lines = connection.exec_driver_sql(
+                "SELECT kind, product_id, discount_cents, tax_cents FROM ledger_entries ORDER BY id"
+            ).all()
+        assert [tuple(line) for line in lines] == [
+            ("charge", 7, 980, 490),
+            ("fee", 7, 0, 0),
+            ("refund", 7, 0, 0),
+        ]
+        flask_migrate.downgrade(revision="d7a3c9e5f1b2")
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM ledger_entries").scalar() == 3

@@ -61,8 +61,8 @@ FILL = (
               'active', 4900, 'usd', 4900, 0, 0, 0, 'cs_bulk_' || g, 'pi_bulk_' || g, '',
               now() - g * interval '20 minutes', now() - g * interval '20 minutes', now()
        FROM generate_series(1, :orders) g""",
-    """INSERT INTO ledger_entries (order_id, kind, amount_cents, currency, stripe_ref, created_at)
-       SELECT id, 'charge', 4900, 'usd', 'ch_' || id, paid_at FROM orders""",
+    """INSERT INTO ledger_entries (order_id, product_id, kind, amount_cents, currency, stripe_ref, created_at)
+       SELECT id, product_id, 'charge', 4900, 'usd', 'ch_' || id, paid_at FROM orders""",
     """INSERT INTO stripe_events (id, type, created, processed_at)
        SELECT 'evt_bulk_' || id, 'checkout.session.completed', 0, now() FROM orders""",
 )

@@ -13,7 +13,8 @@ def record(order: Order, kind: LedgerKind, amount_cents: int, stripe_ref: str) -
     """Append an entry unless one with ``stripe_ref`` exists. :return: whether it was new.
 
     The unique ``stripe_ref`` makes a replayed or concurrent sync record the movement once. Only a charge
-    may be zero (an order a 100%-off code made free still shows in the ledger, at 0).
+    may be zero (an order a 100%-off code made free still shows in the ledger, at 0). A charge carries
+    the order's discount and tax as they are now: set them on the order before recording its charge.
     """
     if amount_cents < 0 or (amount_cents == 0 and kind is not LedgerKind.CHARGE):
         return False
@@ -24,10 +25,13 @@ def record(order: Order, kind: LedgerKind, amount_cents: int, stripe_ref: str) -
             db.session.add(
                 LedgerEntry(
                     order_id=order.id,
+                    product_id=order.product_id,
                     kind=kind,
                     amount_cents=amount_cents,
                     currency=order.currency,
                     stripe_ref=stripe_ref,
+                    discount_cents=order.discount_cents if kind is LedgerKind.CHARGE else 0,
+                    tax_cents=order.tax_cents if kind is LedgerKind.CHARGE else 0,
                 )
             )
     except IntegrityError:

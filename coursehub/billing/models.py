@@ -157,6 +157,12 @@ class LedgerEntry(db.Model):
     currency: Mapped[str] = mapped_column(String(3))
     stripe_ref: Mapped[str] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Copied from the order when the line is written, so the sales report reads the ledger alone: the
+    # product (it never changes), and on a charge line the discount and tax of the payment it records
+    # (Stripe's total_details; 0 on every other line).
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    discount_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    tax_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     order: Mapped[Order] = relationship(back_populates="entries")
 

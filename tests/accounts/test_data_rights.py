@@ -47,7 +47,12 @@ def history(app, learner, course):
         db.session.flush()
         db.session.add(
             LedgerEntry(
-                order=order, kind=LedgerKind.CHARGE, amount_cents=4900, currency="usd", stripe_ref="ch_1"
+                order=order,
+                product_id=order.product_id,
+                kind=LedgerKind.CHARGE,
+                amount_cents=4900,
+                currency="usd",
+                stripe_ref="ch_1",
             )
         )
         db.session.commit()

@@ -55,6 +55,7 @@ def test_copy_writes_the_csv_modules_bytes(app):
             db.session.add(
                 LedgerEntry(
                     order_id=order.id,
+                    product_id=product_id,
                     kind=kind,
                     amount_cents=cents,
                     currency=currency,

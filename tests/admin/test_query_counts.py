@@ -43,6 +43,7 @@ def add_orders(app, product_id: int, user_id: int, count: int, start: int) -> No
             [
                 {
                     "order_id": first_id + n,
+                    "product_id": product_id,
                     "kind": LedgerKind.CHARGE,
                     "amount_cents": 4900,
                     "currency": "usd",

@@ -3,8 +3,8 @@ the cent against figures worked out by hand here.
 
 The history: two courses and a bundle; a 20%-off promotion code and a 100%-off code; a partial and a full
 refund; a dispute won, one lost and one still open; a delayed payment that failed. The stand-in has no
-Stripe Tax, so one order's ``tax_cents`` is set as fulfillment would from ``total_details.amount_tax``
-(its $49 charge then holds $4 of tax). Fees are Stripe's 2.9% + 30 cents of each charge.
+Stripe Tax, so one order's ``tax_cents`` (and its charge line's) is set as fulfillment would from
+``total_details.amount_tax`` (its $49 charge then holds $4 of tax). Fees are Stripe's 2.9% + 30 cents of each charge.
 """
 
 from datetime import UTC, date, datetime
@@ -113,7 +113,13 @@ def history(app, shop):
     shop.deliver_all()
     orders = {name: run.order(session) for name, session in sessions.items()}
     with app.app_context():
+        # Fulfillment writes total_details.amount_tax on the order and on the charge line it records.
         db.session.execute(update(Order).where(Order.id == orders["taxed"].id).values(tax_cents=400))
+        db.session.execute(
+            update(LedgerEntry)
+            .where(LedgerEntry.order_id == orders["taxed"].id, LedgerEntry.kind == LedgerKind.CHARGE)
+            .values(tax_cents=400)
+        )
         # Around midnight UTC on 10/11 March 2026 (Berlin is UTC+1 then, New York UTC-4).
         at(orders["taxed"].id, datetime(2026, 3, 10, 23, 30, tzinfo=UTC))
         at(orders["promo"].id, datetime(2026, 3, 11, 0, 30, tzinfo=UTC))
