@@ -17,6 +17,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from bench import report
 from bench.baselines import time_copy, time_sales_sql
 from bench.browser import Browser
 from bench.driver import LoadResult, Request, driver_name, run_load
-from bench.endpoints import EXPORTS, PAGES, REPORTS, Export, Report, Setup
+from bench.endpoints import EXPORTS, PAGES, REPORTS, Export, Report, Setup, Watcher
 from bench.inprocess import SIGNED_IN, InProcess
 from bench.seed import BENCH_ADMIN, BENCH_LEARNER, DUPLICATE_EVENT_ID, Scale, seed
 from bench.servers import (
@@ -47,6 +48,7 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 POSTGRES_DATABASE = os.environ.get("BENCH_POSTGRES_DATABASE", "bench_coursehub")
 WARMUP_REQUESTS = 2_000
+WATCHERS = 16  # learners sending heartbeats at once (more than the 8 connections, so none waits on itself)
 
 
 def parse_args(argv):
@@ -116,9 +118,16 @@ def bench_database(backend: str, work_dir: Path, keep: bool):
 # ---- what the requests need ------------------------------------------------------------------------
 
 
-def find_paths(url: str) -> tuple[str, str, list[str]]:
-    """The lesson in the middle of the largest paid course, that course, and every lesson with a video
-    in the courses the bench learner may open (all of them), for heartbeats."""
+@dataclass(frozen=True)
+class Paths:
+    lesson: str  # the lesson in the middle of the largest paid course
+    course: str  # that course
+    free_lessons: list[tuple[str, str]]  # (page, progress endpoint) of each free lesson with a video
+
+
+def find_paths(url: str) -> Paths:
+    """Where the measured requests go: the paid lesson and course the bench learner owns, and the free
+    course's lessons with a video, which every signed-in learner may watch (the heartbeat's watchers)."""
     t = db.metadata.tables
     engine = sa.create_engine(url)
     try:
@@ -138,8 +147,24 @@ def find_paths(url: str) -> tuple[str, str, list[str]]:
             paid.setdefault(row[0], []).append(row)
     course_slug, course_lessons = max(paid.items(), key=lambda item: len(item[1]))
     middle = course_lessons[len(course_lessons) // 2]
-    heartbeats = [f"/api/lessons/{row[3]}/progress" for row in lessons if row[4] and row[4] >= 12]
-    return f"/courses/{course_slug}/lessons/{middle[2]}", f"/courses/{course_slug}", heartbeats
+    free = [
+        (f"/courses/{row[0]}/lessons/{row[2]}", f"/api/lessons/{row[3]}/progress")
+        for row in lessons
+        if row[1] == "free" and row[4] and row[4] >= 12
+    ]
+    return Paths(f"/courses/{course_slug}/lessons/{middle[2]}", f"/courses/{course_slug}", free)
+
+
+def watching_learners(server_url: str, paths: Paths) -> list[Watcher]:
+    """WATCHERS seeded learners signed in, each on a free lesson (round robin), with their page's token."""
+    watchers = []
+    for number in range(1, WATCHERS + 1):
+        browser = Browser(server_url)
+        browser.log_in(f"learner{number}@example.com", BENCH_LEARNER[1])
+        page, progress = paths.free_lessons[number % len(paths.free_lessons)]
+        token = browser.csrf_token_on(page)  # may renew the session cookie: read the cookies after
+        watchers.append(Watcher(browser.cookie_header, token, progress))
+    return watchers
 
 
 def webhook_body() -> str:
@@ -158,17 +183,16 @@ def webhook_body() -> str:
     return json.dumps(event, separators=(",", ":"))
 
 
-def make_setup(learner: Browser, admin: Browser, url: str) -> Setup:
-    lesson_path, course_path, heartbeat_paths = find_paths(url)
-    token = learner.csrf_token_on(lesson_path)  # may renew the session cookie: read the cookies after
+def make_setup(learner: Browser, admin: Browser, server_url: str, url: str) -> Setup:
+    paths = find_paths(url)
+    learner.csrf_token_on(paths.lesson)  # the page may renew the session cookie: read the cookies after
     body = webhook_body()
     return Setup(
         learner=learner.cookie_header,
         admin=admin.cookie_header,
-        lesson_path=lesson_path,
-        course_path=course_path,
-        heartbeat_paths=heartbeat_paths,
-        csrf_token=token,
+        lesson_path=paths.lesson,
+        course_path=paths.course,
+        watchers=watching_learners(server_url, paths),
         webhook_body=body,
         webhook_signature=lambda: signature_header(body, WEBHOOK_SECRET),
     )
@@ -333,15 +357,15 @@ def measure_in_process(url: str, env: dict[str, str], pages: dict, args, profile
     inproc = InProcess(url, env["STRIPE_SECRET_KEY"], WEBHOOK_SECRET)
     try:
         inproc.log_in(*BENCH_LEARNER)
-        lesson_path, course_path, heartbeat_paths = find_paths(url)
+        paths = find_paths(url)
+        page, progress = paths.free_lessons[0]
         body = webhook_body()
         setup = Setup(
             learner=SIGNED_IN,
             admin=SIGNED_IN,
-            lesson_path=lesson_path,
-            course_path=course_path,
-            heartbeat_paths=heartbeat_paths,
-            csrf_token=inproc.csrf_token_on(lesson_path),
+            lesson_path=paths.lesson,
+            course_path=paths.course,
+            watchers=[Watcher(SIGNED_IN, inproc.csrf_token_on(page), progress)],
             webhook_body=body,
             webhook_signature=lambda: signature_header(body, WEBHOOK_SECRET),
         )
@@ -370,7 +394,7 @@ def run_backend(backend: str, url: str, env: dict[str, str], seeded: dict, args,
         learner, admin = Browser(server.url), Browser(server.url)
         learner.log_in(*BENCH_LEARNER)
         admin.log_in(*BENCH_ADMIN)
-        setup = make_setup(learner, admin, url)
+        setup = make_setup(learner, admin, server.url, url)
         print(f"[{backend}] pages ...", file=sys.stderr, flush=True)
         pages = measure_pages(server, setup, floor_before["rps"], args, work_dir)
         result["server_errors"] = server.errors()

@@ -17,6 +17,16 @@ from bench.driver import Request
 
 
 @dataclass(frozen=True)
+class Watcher:
+    """A signed-in learner watching one lesson: their cookie, the token the page gave its script, and the
+    lesson's progress endpoint."""
+
+    cookie: dict[str, str]
+    csrf_token: str
+    progress_path: str
+
+
+@dataclass(frozen=True)
 class Setup:
     """What the requests need, found once per run: logged-in cookies, real paths, signed bodies."""
 
@@ -24,16 +34,25 @@ class Setup:
     admin: dict[str, str]
     lesson_path: str
     course_path: str
-    heartbeat_paths: list[str]
-    csrf_token: str
+    watchers: list[Watcher]
     webhook_body: str
     webhook_signature: Callable[[], str]
 
     def heartbeats(self) -> list[Request]:
-        """Reports as the lesson page's script sends them, spread over the learner's lessons."""
-        headers = {**self.learner, "Content-Type": "application/x-www-form-urlencoded"}
-        body = urlencode({"csrf_token": self.csrf_token, "position": "12.00", "reported_at": "1767225600000"})
-        return [Request("POST", path, headers, body) for path in self.heartbeat_paths]
+        """Reports as the lesson page's script sends them: each watcher on the lesson they are watching,
+        so, as in a school, a learner's reports keep naming the same lesson (which the enrollment records
+        once, not on every report), while the load is spread over many learners' progress rows."""
+        return [
+            Request(
+                "POST",
+                watcher.progress_path,
+                {**watcher.cookie, "Content-Type": "application/x-www-form-urlencoded"},
+                urlencode(
+                    {"csrf_token": watcher.csrf_token, "position": "12.00", "reported_at": "1767225600000"}
+                ),
+            )
+            for watcher in self.watchers
+        ]
 
     def webhook(self) -> list[Request]:
         """The same signed event, already processed, delivered again (signed when the run starts)."""

@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import Float, bindparam, case, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from coursehub.content.models import Lesson
@@ -51,8 +52,43 @@ def _insert_for_dialect():
     return postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
-def _greatest(a, b):
-    return func.greatest(a, b) if db.session.get_bind().dialect.name == "postgresql" else func.max(a, b)
+@cache
+def _heartbeat_upsert(dialect: str):
+    """The heartbeat's statement, built once per dialect with its values as parameters: building the
+    upsert anew took longer than running it (bench/README.md)."""
+    table = LessonProgress.__table__
+    old = table.c
+    now = bindparam("now", type_=old.updated_at.type)
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).values(
+        user_id=bindparam("user_id"),
+        lesson_id=bindparam("lesson_id"),
+        position_seconds=bindparam("position"),
+        furthest_seconds=bindparam("first_furthest"),
+        reported_at_ms=bindparam("reported_at_ms"),
+        updated_at=now,
+        completed_at=bindparam("completed_at", type_=old.completed_at.type),
+    )
+    new = insert.excluded
+    greatest = func.greatest if dialect == "postgresql" else func.max
+    continuous = new.position_seconds <= old.furthest_seconds + WATCH_GAP_SECONDS
+    furthest = case(
+        (continuous, greatest(old.furthest_seconds, new.position_seconds)), else_=old.furthest_seconds
+    )
+    return insert.on_conflict_do_update(
+        index_elements=["user_id", "lesson_id"],
+        set_={
+            "position_seconds": case(
+                (new.reported_at_ms >= old.reported_at_ms, new.position_seconds), else_=old.position_seconds
+            ),
+            "reported_at_ms": greatest(old.reported_at_ms, new.reported_at_ms),
+            "furthest_seconds": furthest,
+            "completed_at": func.coalesce(
+                old.completed_at,
+                case((furthest >= bindparam("threshold", type_=Float()), now), else_=None),
+            ),
+            "updated_at": now,
+        },
+    ).returning(old.completed_at)
 
 
 def record_heartbeat(
@@ -71,36 +107,18 @@ def record_heartbeat(
     now = now or utcnow()
     threshold = COMPLETE_FRACTION * lesson.duration_seconds
     first_furthest = position if position <= WATCH_GAP_SECONDS else 0.0
-    insert = _insert_for_dialect()(LessonProgress).values(
-        user_id=user.id,
-        lesson_id=lesson.id,
-        position_seconds=position,
-        furthest_seconds=first_furthest,
-        reported_at_ms=reported_at_ms,
-        updated_at=now,
-        completed_at=now if first_furthest >= threshold else None,
-    )
-    old, new = LessonProgress.__table__.c, insert.excluded
-    continuous = new.position_seconds <= old.furthest_seconds + WATCH_GAP_SECONDS
-    furthest = case(
-        (continuous, _greatest(old.furthest_seconds, new.position_seconds)), else_=old.furthest_seconds
-    )
-    statement = insert.on_conflict_do_update(
-        index_elements=["user_id", "lesson_id"],
-        set_={
-            "position_seconds": case(
-                (new.reported_at_ms >= old.reported_at_ms, new.position_seconds), else_=old.position_seconds
-            ),
-            "reported_at_ms": _greatest(old.reported_at_ms, new.reported_at_ms),
-            "furthest_seconds": furthest,
-            "completed_at": func.coalesce(
-                old.completed_at,
-                case((furthest >= literal(threshold), literal(now, old.completed_at.type)), else_=None),
-            ),
-            "updated_at": now,
-        },
-    ).returning(LessonProgress.completed_at)
-    completed_at = db.session.execute(statement).scalar_one()
+    statement = _heartbeat_upsert(db.session.get_bind().dialect.name)
+    parameters = {
+        "user_id": user.id,
+        "lesson_id": lesson.id,
+        "position": position,
+        "first_furthest": first_furthest,
+        "reported_at_ms": reported_at_ms,
+        "now": now,
+        "completed_at": now if first_furthest >= threshold else None,
+        "threshold": threshold,
+    }
+    completed_at = db.session.execute(statement, parameters).scalar_one()
     keep_enrollment_current(user, lesson, enrollment, now)
     return completed_at is not None and completed_at == now
 
