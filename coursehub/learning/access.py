@@ -13,8 +13,9 @@ reading); a revoked or suspended entitlement opens nothing.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from coursehub.accounts.models import Role
 from coursehub.content.models import Course, Lesson, Module
@@ -91,6 +92,26 @@ def open_course_ids(user, courses: list[Course]) -> set[int]:
     return {course.id for course in courses if course.is_free or course.id in entitled}
 
 
+@cache
+def _enrollment_and_entitlement():
+    """``CourseAccess._look_up``'s statement, built once with parameters (every lesson view and heartbeat
+    runs it): the enrollment row and whether an active entitlement with no standing hold exists."""
+    user_id, course_id = bindparam("user_id"), bindparam("course_id")
+    entitled = (
+        select(Entitlement.id)
+        .where(
+            Entitlement.user_id == user_id,
+            Entitlement.course_id == course_id,
+            Entitlement.status == EntitlementStatus.ACTIVE,
+            _no_standing_hold(),
+        )
+        .exists()
+    )
+    return select(Enrollment, entitled).where(
+        Enrollment.user_id == user_id, Enrollment.course_id == course_id
+    )
+
+
 class CourseAccess:
     """The access rule for one user and one course, with the course-wide part worked out once.
 
@@ -124,20 +145,8 @@ class CourseAccess:
             if self._enrollment is False:
                 self._enrollment = find_enrollment(self.user, self.course)
             return
-        entitled = (
-            select(Entitlement.id)
-            .where(
-                Entitlement.user_id == self.user.id,
-                Entitlement.course_id == self.course.id,
-                Entitlement.status == EntitlementStatus.ACTIVE,
-                _no_standing_hold(),
-            )
-            .exists()
-        )
         found = db.session.execute(
-            select(Enrollment, entitled).where(
-                Enrollment.user_id == self.user.id, Enrollment.course_id == self.course.id
-            )
+            _enrollment_and_entitlement(), {"user_id": self.user.id, "course_id": self.course.id}
         ).first()
         if found is None:
             self._enrollment = None

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from flask import url_for
-from sqlalchemy import Float, Row, cast, literal, null, select, union_all
+from sqlalchemy import Float, Row, bindparam, cast, literal, null, select, union_all
 
 from coursehub.content.models import Course, Lesson, Module, Quiz
 from coursehub.core.extensions import db
@@ -134,18 +135,21 @@ def course_path(user, course: Course, modules: list[Module], access: CourseAcces
     return build_path(course, sections, rows, passed, access)
 
 
-def learner_state(user, lesson_ids: list[int], quiz_ids: list[int]) -> tuple[dict[int, Row], set[int]]:
-    """The learner's progress rows on ``lesson_ids`` (position, furthest point, completion) and which of
-    ``quiz_ids`` they have passed, in one statement: a path needs both, on every lesson page."""
-    if not getattr(user, "is_authenticated", False) or not (lesson_ids or quiz_ids):
-        return {}, set()
+@cache
+def _learner_state_query():
+    """``learner_state``'s statement, built once with its values as parameters (it runs on every lesson
+    page; building the union anew cost about as much as running it)."""
+    user_id = bindparam("user_id")
     progress = select(
         literal(LESSON).label("kind"),
         LessonProgress.lesson_id.label("item_id"),
         LessonProgress.position_seconds,
         LessonProgress.furthest_seconds,
         LessonProgress.completed_at,
-    ).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id.in_(lesson_ids))
+    ).where(
+        LessonProgress.user_id == user_id,
+        LessonProgress.lesson_id.in_(bindparam("lesson_ids", expanding=True)),
+    )
     passes = (
         select(
             literal(QUIZ),
@@ -155,11 +159,23 @@ def learner_state(user, lesson_ids: list[int], quiz_ids: list[int]) -> tuple[dic
             cast(null(), LessonProgress.completed_at.type),
         )
         .where(
-            QuizAttempt.user_id == user.id, QuizAttempt.quiz_id.in_(quiz_ids), QuizAttempt.passed.is_(True)
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.quiz_id.in_(bindparam("quiz_ids", expanding=True)),
+            QuizAttempt.passed.is_(True),
         )
         .distinct()
     )
-    rows = db.session.execute(union_all(progress, passes)).all()
+    return union_all(progress, passes)
+
+
+def learner_state(user, lesson_ids: list[int], quiz_ids: list[int]) -> tuple[dict[int, Row], set[int]]:
+    """The learner's progress rows on ``lesson_ids`` (position, furthest point, completion) and which of
+    ``quiz_ids`` they have passed, in one statement: a path needs both, on every lesson page."""
+    if not getattr(user, "is_authenticated", False) or not (lesson_ids or quiz_ids):
+        return {}, set()
+    rows = db.session.execute(
+        _learner_state_query(), {"user_id": user.id, "lesson_ids": lesson_ids, "quiz_ids": quiz_ids}
+    ).all()
     return {row.item_id: row for row in rows if row.kind == LESSON}, {
         row.item_id for row in rows if row.kind == QUIZ
     }
