@@ -103,20 +103,6 @@ def syllabus(course: Course, now: datetime | None = None, include_drafts: bool =
     )
 
 
-def syllabi(course_ids: list[int], now: datetime | None = None) -> dict[int, list[Module]]:
-    """``syllabus`` for several courses in one statement (the dashboard's), keyed by course id."""
-    modules = db.session.scalars(
-        select(Module)
-        .where(Module.course_id.in_(course_ids), *published_modules_clause(now or utcnow()))
-        .order_by(Module.course_id, Module.position)
-        .options(*_outline_options())
-    ).unique()
-    by_course: dict[int, list[Module]] = {course_id: [] for course_id in course_ids}
-    for module in modules:
-        by_course[module.course_id].append(module)
-    return by_course
-
-
 def lesson_with_course(
     course_slug: str, lesson_slug: str, now: datetime | None = None, include_drafts: bool = False
 ) -> tuple[Course, Lesson] | None:

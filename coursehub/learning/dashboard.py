@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from coursehub.content.models import Course
-from coursehub.content.queries import syllabi
+from coursehub.content.outline import course_outline
 from coursehub.core.extensions import db
 from coursehub.learning.access import open_course_ids
 from coursehub.learning.models import Certificate, Enrollment
@@ -42,7 +42,8 @@ def dashboard_for(user) -> list[DashboardRow]:
     course_ids = [enrollment.course_id for enrollment in enrollments]
     if not course_ids:
         return []
-    outlines = syllabi(course_ids)
+    # Each course's outline from the cache (content.outline), as the lesson page reads it: no rows loaded.
+    outlines = {enrollment.course_id: course_outline(enrollment.course) for enrollment in enrollments}
     sections = {
         course_id: [(module, list(module.lessons), module.quiz) for module in modules]
         for course_id, modules in outlines.items()

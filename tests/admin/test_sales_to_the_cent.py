@@ -4,7 +4,8 @@ the cent against figures worked out by hand here.
 The history: two courses and a bundle; a 20%-off promotion code and a 100%-off code; a partial and a full
 refund; a dispute won, one lost and one still open; a delayed payment that failed. The stand-in has no
 Stripe Tax, so one order's ``tax_cents`` (and its charge line's) is set as fulfillment would from
-``total_details.amount_tax`` (its $49 charge then holds $4 of tax). Fees are Stripe's 2.9% + 30 cents of each charge.
+``total_details.amount_tax`` (its $49 charge then holds $4 of tax). Fees are Stripe's 2.9% + 30 cents of
+each charge.
 """
 
 from datetime import UTC, date, datetime
