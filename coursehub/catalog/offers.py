@@ -43,13 +43,13 @@ def _lesson_url(course: Course, lesson: Lesson) -> str:
     return url_for("learning.lesson", course_slug=course.slug, lesson_slug=lesson.slug)
 
 
-def _continue(course: Course, last: Lesson, path: CoursePath | None) -> CallToAction:
+def _continue(last_id: int, last_url: str, path: CoursePath | None) -> CallToAction:
     """Back to the last lesson opened, or, once it is done, on to the first unfinished item after it."""
     if path is None or not any(
-        item.kind == LESSON and item.item_id == last.id and item.done for item in path.items
+        item.kind == LESSON and item.item_id == last_id and item.done for item in path.items
     ):
-        return CallToAction("continue", "Continue where you left off", _lesson_url(course, last))
-    following = path.next_unfinished(LESSON, last.id)
+        return CallToAction("continue", "Continue where you left off", last_url)
+    following = path.next_unfinished(LESSON, last_id)
     if following is None:
         return CallToAction("continue", "You finished: see your certificate", path.finish_url())
     return CallToAction("continue", "Continue where you left off", following.url)
@@ -76,9 +76,13 @@ def call_to_action(
         )
     if access.opens_course:
         enrollment = access.enrollment
-        last = enrollment.last_lesson if enrollment is not None else None
+        last_id = enrollment.last_lesson_id if enrollment is not None else None
+        on_path = path.index_of(LESSON, last_id) if path is not None and last_id is not None else None
+        if on_path is not None:  # the path knows the lesson and its address: no row to load
+            return _continue(last_id, path.items[on_path].url, path)
+        last = enrollment.last_lesson if last_id is not None else None
         if last is not None and last.archived_at is None:
-            return _continue(course, last, path)
+            return _continue(last.id, _lesson_url(course, last), path)
         if course.is_free and enrollment is None:
             return CallToAction(
                 "start", "Start the free course", url_for("learning.start", slug=course.slug), method="post"
