@@ -10,8 +10,9 @@ import hashlib
 import re
 import secrets
 from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from coursehub.accounts.models import User, UserSession
 from coursehub.core.db_types import utcnow
@@ -40,16 +41,21 @@ def start_session(user: User, user_agent: str = "") -> UserSession:
     return row
 
 
+@cache
+def _live_session_query():
+    """A live session with its user, in one statement built once: every signed-in request runs it."""
+    return (
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == bindparam("token_hash"), UserSession.ended_at.is_(None))
+    )
+
+
 def user_for_token(token: str) -> User | None:
     """The user of a live session, with that session attached; None when it ended, idled out or never was."""
     if not token or len(token) > 100:
         return None
-    # One statement for both: every signed-in request pays for it.
-    found = db.session.execute(
-        select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == _hash(token), UserSession.ended_at.is_(None))
-    ).first()
+    found = db.session.execute(_live_session_query(), {"token_hash": _hash(token)}).first()
     now = utcnow()
     if found is None or now - found.UserSession.last_seen_at > IDLE_LIMIT:
         return None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import contains_eager, defer, joinedload
 
 from coursehub.content.models import Course, Lesson, Module
@@ -22,8 +23,8 @@ class CourseCard:
 
 
 def visible_courses(now: datetime | None = None):
-    """Published, not archived: what the public catalog shows."""
-    now = now or utcnow()
+    """Published, not archived: what the public catalog shows. ``now`` may be a bind parameter."""
+    now = utcnow() if now is None else now
     return select(Course).where(
         Course.archived_at.is_(None), Course.published_at.is_not(None), Course.published_at <= now
     )
@@ -111,12 +112,29 @@ def lesson_with_course(
 
     Whether its module is shown is the syllabus's and the access rule's question, not this one's.
     """
-    courses = select(Course).where(Course.archived_at.is_(None)) if include_drafts else visible_courses(now)
-    found = db.session.execute(
+    parameters = {"course_slug": course_slug, "lesson_slug": lesson_slug}
+    if not include_drafts:
+        parameters["now"] = now or utcnow()
+    found = db.session.execute(_lesson_with_course_query(include_drafts), parameters).first()
+    return (found[0], found[1]) if found is not None else None
+
+
+@cache
+def _lesson_with_course_query(include_drafts: bool):
+    """Built once with parameters: every lesson view runs it, and building it cost more than a tenth of
+    the page (bench/README.md)."""
+    if include_drafts:
+        courses = select(Course).where(Course.archived_at.is_(None))
+    else:
+        courses = visible_courses(bindparam("now", type_=Course.__table__.c.published_at.type))
+    return (
         courses.add_columns(Lesson)
         .join(Lesson, Lesson.course_id == Course.id)
         .join(Module, Module.id == Lesson.module_id)
         .options(contains_eager(Lesson.module))  # the access rule and the page read it
-        .where(Course.slug == course_slug, Lesson.slug == lesson_slug, Lesson.archived_at.is_(None))
-    ).first()
-    return (found[0], found[1]) if found is not None else None
+        .where(
+            Course.slug == bindparam("course_slug"),
+            Lesson.slug == bindparam("lesson_slug"),
+            Lesson.archived_at.is_(None),
+        )
+    )
