@@ -115,7 +115,8 @@ class Order(db.Model):
     # Set when this payment paid again for courses another paid order of the learner already opened: the
     # admin refunds one of them (see DESIGN §4); nothing is refunded behind the school's back.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Indexed for the back office: the order list and its export by period, newest first.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -156,7 +157,8 @@ class LedgerEntry(db.Model):
     amount_cents: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3))
     stripe_ref: Mapped[str] = mapped_column(String(255), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Indexed for the sales dashboard and the ledger export, which read a period's lines.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # Copied from the order when the line is written, so the sales report reads the ledger alone: the
     # product (it never changes), and on a charge line the discount and tax of the payment it records
     # (Stripe's total_details; 0 on every other line).

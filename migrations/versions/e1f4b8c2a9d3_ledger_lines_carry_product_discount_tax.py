@@ -1,5 +1,6 @@
 """Ledger lines carry their order's product, and a charge line its discount and tax: the sales report then
-reads the ledger alone instead of joining every order (issue 18)
+reads the ledger alone instead of joining every order; ledger lines and orders indexed by when they were
+made, for the back office's periods (issue 18)
 
 Revision ID: e1f4b8c2a9d3
 Revises: d7a3c9e5f1b2
@@ -39,10 +40,16 @@ def upgrade():
         batch_op.create_foreign_key(
             batch_op.f('fk_ledger_entries_product_id_products'), 'products', ['product_id'], ['id']
         )
+        batch_op.create_index(batch_op.f('ix_ledger_entries_created_at'), ['created_at'], unique=False)
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_orders_created_at'), ['created_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_orders_created_at'))
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ledger_entries_created_at'))
         batch_op.drop_constraint(batch_op.f('fk_ledger_entries_product_id_products'), type_='foreignkey')
         batch_op.drop_column('tax_cents')
         batch_op.drop_column('discount_cents')
