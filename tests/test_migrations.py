@@ -1,5 +1,7 @@
 """The migrations are the schema: one head, a clean round trip, and no drift from the models."""
 
+from functools import partial
+
 import flask_migrate
 import pytest
 import sqlalchemy as sa
@@ -22,6 +24,11 @@ def empty_app(tmp_path, smtp_controller):
         db.session.remove()
         db.engine.dispose()
     drop_database(url)
+
+
+def insert_rows(connection, sql: str, rows: list[dict]) -> None:
+    """Rows written as an older schema had them, before upgrading past it."""
+    connection.execute(sa.text(sql), rows)
 
 
 def table_names(app) -> set[str]:
@@ -88,9 +95,7 @@ def test_per_order_entitlements_keep_access_progress_and_manual_revokes(empty_ap
     with empty_app.app_context():
         flask_migrate.upgrade(revision="a333fd495717")
         with db.engine.begin() as connection:
-
-            def insert(sql: str, rows: list[dict]) -> None:
-                connection.execute(sa.text(sql), rows)
+            insert = partial(insert_rows, connection)
 
             insert(
                 "INSERT INTO users (id, email, password_hash, display_name, role, session_version,"
@@ -171,9 +176,7 @@ def test_ledger_lines_get_their_orders_product_and_a_charge_its_discount_and_tax
     with empty_app.app_context():
         flask_migrate.upgrade(revision="d7a3c9e5f1b2")
         with db.engine.begin() as connection:
-
-            def insert(sql: str, rows: list[dict]) -> None:
-                connection.execute(sa.text(sql), rows)
+            insert = partial(insert_rows, connection)
 
             insert(
                 "INSERT INTO users (id, email, password_hash, display_name, role, created_at, updated_at)"
