@@ -83,6 +83,19 @@ def chosen(items: tuple, args) -> tuple:
 # ---- databases ----------------------------------------------------------------------------------------
 
 
+@contextmanager
+def work_folder(keep: bool):
+    """The run's scratch folder (servers' logs, the SQLite database): removed at the end, unless ``--keep``
+    asks to profile by hand afterwards, when its path is printed."""
+    if keep:
+        path = tempfile.mkdtemp(prefix="coursehub-bench-")
+        print(f"keeping {path}", file=sys.stderr, flush=True)
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="coursehub-bench-") as path:
+        yield path
+
+
 def postgres_reachable() -> bool:
     engine = sa.create_engine(POSTGRES_ADMIN_URL)
     try:
@@ -459,7 +472,7 @@ def main(argv=None) -> int:
         "backends": {},
     }
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="coursehub-bench-") as work, ExitStack() as databases:
+    with work_folder(args.keep) as work, ExitStack() as databases:
         urls = {
             backend: databases.enter_context(bench_database(backend, Path(work), args.keep))
             for backend in backends
