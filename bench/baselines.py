@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 import statistics
 import time
-from contextlib import closing
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -38,8 +38,9 @@ def _postgresql_dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def time_sales_sql(url: str, repeats: int = 15) -> dict:
-    """p50 and p99 of the raw aggregate over ``repeats`` runs (after one to warm the cache)."""
+@contextmanager
+def sales_sql(url: str):
+    """The raw aggregate as a callable returning its rows, on its own connection (closed after)."""
     since = datetime.now(UTC) - timedelta(days=365)
     if url.startswith("sqlite"):
         conn = sqlite3.connect(make_url(url).database)
@@ -53,14 +54,13 @@ def time_sales_sql(url: str, repeats: int = 15) -> dict:
             return conn.execute(SALES_POSTGRESQL, (since,)).fetchall()
 
     with closing(conn):
-        rows = run()
-        timings = []
-        for _ in range(repeats):
-            started = time.perf_counter()
-            run()
-            timings.append(time.perf_counter() - started)
+        yield run
+
+
+def percentiles(timings: list[float]) -> dict:
+    """p50 and p99 in milliseconds of timings in seconds."""
     cuts = statistics.quantiles(timings, n=100)
-    return {"months": len(rows), "p50_ms": round(cuts[49] * 1000, 2), "p99_ms": round(cuts[98] * 1000, 2)}
+    return {"p50_ms": round(cuts[49] * 1000, 2), "p99_ms": round(cuts[98] * 1000, 2)}
 
 
 def time_copy(url: str) -> dict | None:
