@@ -260,3 +260,23 @@ def make_product(
         db.session.add(product)
         db.session.commit()
         return product.id
+
+
+def make_paid_order(app, slug: str, price: int = 4900) -> tuple[int, int]:
+    """A learner's paid order for a new one-course product, with no ledger lines yet (a test writes the
+    lines it needs). :return: (order id, product id)."""
+    from coursehub.billing.models import Order, OrderStatus
+
+    product_id = make_product(app, [make_course(app, slug=f"{slug}-course")], f"{slug}-product", price)
+    buyer = make_user(app)
+    with app.app_context():
+        order = Order(
+            user_id=buyer.id,
+            product_id=product_id,
+            status=OrderStatus.PAID,
+            list_price_cents=price,
+            currency="usd",
+        )
+        db.session.add(order)
+        db.session.commit()
+        return order.id, product_id

@@ -10,10 +10,10 @@ import pytest
 
 from coursehub.admin.exports import ledger_csv_by_copy, ledger_csv_in_python
 from coursehub.admin.periods import Period
-from coursehub.billing.models import LedgerEntry, LedgerKind, Order, OrderStatus
+from coursehub.billing.models import LedgerEntry, LedgerKind
 from coursehub.core.extensions import db
 from tests.databases import backend_name
-from tests.factories import make_course, make_product, make_user
+from tests.factories import make_paid_order
 
 pytestmark = pytest.mark.skipif(backend_name() != "postgresql", reason="COPY is PostgreSQL's")
 
@@ -38,23 +38,12 @@ def _text(chunks) -> bytes:
 
 
 def test_copy_writes_the_csv_modules_bytes(app):
-    course = make_course(app, slug="ledger-course")
-    product_id = make_product(app, [course], "ledger-product", 4900)
-    buyer = make_user(app)
+    order_id, product_id = make_paid_order(app, "ledger")
     with app.app_context():
-        order = Order(
-            user_id=buyer.id,
-            product_id=product_id,
-            status=OrderStatus.PAID,
-            list_price_cents=4900,
-            currency="usd",
-        )
-        db.session.add(order)
-        db.session.flush()
         for kind, cents, currency, ref, moment in LINES:
             db.session.add(
                 LedgerEntry(
-                    order_id=order.id,
+                    order_id=order_id,
                     product_id=product_id,
                     kind=kind,
                     amount_cents=cents,
@@ -64,7 +53,6 @@ def test_copy_writes_the_csv_modules_bytes(app):
                 )
             )
         db.session.commit()
-        order_id = order.id
         march = Period(date(2026, 3, 1), date(2026, 3, 31), ZoneInfo("UTC"), "March")
         by_copy, in_python = _text(ledger_csv_by_copy(march)), _text(ledger_csv_in_python(march))
 

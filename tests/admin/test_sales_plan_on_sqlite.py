@@ -11,10 +11,10 @@ from sqlalchemy import event, insert
 
 from coursehub.admin.periods import Period
 from coursehub.admin.sales import summary
-from coursehub.billing.models import LedgerEntry, LedgerKind, Order, OrderStatus
+from coursehub.billing.models import LedgerEntry, LedgerKind
 from coursehub.core.extensions import db
 from tests.databases import backend_name
-from tests.factories import make_course, make_product, make_user
+from tests.factories import make_paid_order
 
 pytestmark = pytest.mark.skipif(backend_name() != "sqlite", reason="SQLite's planner without statistics")
 
@@ -23,25 +23,14 @@ LAST_DAY = date(2026, 11, 30)
 
 @pytest.fixture
 def two_years_of_sales(app):
-    course = make_course(app, slug="plan-course")
-    product_id = make_product(app, [course], "plan-product", 4900)
-    buyer = make_user(app)
+    order_id, product_id = make_paid_order(app, "plan")
     with app.app_context():
-        order = Order(
-            user_id=buyer.id,
-            product_id=product_id,
-            status=OrderStatus.PAID,
-            list_price_cents=4900,
-            currency="usd",
-        )
-        db.session.add(order)
-        db.session.flush()
         end = datetime.combine(LAST_DAY, datetime.min.time(), tzinfo=UTC)
         db.session.execute(
             insert(LedgerEntry),
             [
                 {
-                    "order_id": order.id,
+                    "order_id": order_id,
                     "product_id": product_id,
                     "kind": LedgerKind.CHARGE,
                     "amount_cents": 4900,
